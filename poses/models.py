@@ -1,0 +1,417 @@
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from . import images
+from .text import fold
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,79}$",
+    "Use 1 to 80 lower-case letters, digits and hyphens, starting with a letter or digit.",
+)
+
+
+def validate_video_url(value: str) -> None:
+    from urllib.parse import urlparse
+
+    parts = urlparse(value)
+    host = (parts.hostname or "").lower()
+    allowed = ("youtube.com", "youtu.be", "vimeo.com")
+    if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in allowed):
+        raise ValidationError("Give an https link to a YouTube or Vimeo page.", code="video_url")
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What visitors may see: published, and the publication time has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff see drafts and scheduled content too (for preview); visitors see published only."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are only visible to editors. Published content appears from its publication time.",
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now. A future time schedules publication.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last change", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class ReferenceItem(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True, help_text="One or two plain sentences, shown to visitors.")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Muscle(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("poses:muscle_detail", args=[self.slug])
+
+
+class Equipment(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "prop"
+        verbose_name_plural = "props"
+
+
+class Category(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name_plural = "categories"
+
+    def get_absolute_url(self):
+        return reverse("poses:pose_list") + f"?category={self.slug}"
+
+
+class PoseQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        """What a pose card needs: category and the main image, without a query per card."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch("images", queryset=PoseImage.objects.order_by("position"))
+        )
+
+    def for_detail(self):
+        """Everything the pose page shows, in a fixed number of queries."""
+        linked = Pose.objects.prefetch_related(
+            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
+            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+        )
+        return self.select_related("category", "warm_up", "cool_down").prefetch_related(
+            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
+            models.Prefetch("tips", queryset=PoseTip.objects.order_by("position")),
+            models.Prefetch("benefits", queryset=PoseBenefit.objects.order_by("position")),
+            models.Prefetch("mistakes", queryset=PoseMistake.objects.order_by("position")),
+            models.Prefetch("faqs", queryset=PoseFAQ.objects.order_by("position")),
+            models.Prefetch("other_names", queryset=PoseOtherName.objects.order_by("position")),
+            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+            models.Prefetch(
+                "pose_muscles", queryset=PoseMuscle.objects.select_related("muscle").order_by("role", "position")
+            ),
+            models.Prefetch("warm_up", queryset=linked),
+            models.Prefetch("cool_down", queryset=linked),
+            "equipment",
+            "tags",
+        )
+
+
+class Pose(Publishable):
+    name = models.CharField("English name", max_length=120, help_text="The name most visitors know: “Backbend”.")
+    sanskrit_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="With diacritics if you have them: “Ūrdhva Dhanurāsana”. Search finds it with or without.",
+    )
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[slug_validator],
+        help_text="The pose's address: /poses/<slug>/. Changing it breaks links to the old address.",
+    )
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="Shown in lists and as the search snippet; one or two sentences."
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="poses", help_text="The pose's family."
+    )
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.BEGINNER)
+    equipment = models.ManyToManyField(
+        Equipment, blank=True, related_name="poses", verbose_name="props", help_text="Props needed; none means body only."
+    )
+    muscles = models.ManyToManyField(Muscle, through="PoseMuscle", related_name="poses", blank=True)
+    warm_up = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warm_up_for",
+        verbose_name="warm-up pose",
+        help_text="A pose to do before this one. Its own name, picture and steps are shown.",
+    )
+    warm_up_note = models.CharField(
+        "why warm up with it", max_length=300, blank=True, help_text="One sentence: what the warm-up prepares."
+    )
+    cool_down = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cool_down_for",
+        verbose_name="cool-down pose",
+        help_text="A pose to do after this one.",
+    )
+    cool_down_note = models.CharField(
+        "why cool down with it", max_length=300, blank=True, help_text="One sentence: what the cool-down undoes."
+    )
+    video_url = models.URLField(
+        "video link", blank=True, validators=[validate_video_url], help_text="An https link to a YouTube or Vimeo page."
+    )
+    search_names = models.TextField(editable=False, blank=True, help_text="Folded names for search.")
+    tags = TaggableManager(blank=True, help_text="Free tags, separated by commas.")
+
+    objects = PoseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "published_at"], name="pose_visibility")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(warm_up=models.F("id")), name="pose_warm_up_not_self"),
+            models.CheckConstraint(condition=~Q(cool_down=models.F("id")), name="pose_cool_down_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.sanskrit_name})" if self.sanskrit_name else self.name
+
+    def get_absolute_url(self):
+        return reverse("poses:pose_detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.pk and self.warm_up_id == self.pk:
+            errors["warm_up"] = "A pose cannot be its own warm-up."
+        if self.pk and self.cool_down_id == self.pk:
+            errors["cool_down"] = "A pose cannot be its own cool-down."
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_search_names(self, other_names=None):
+        if other_names is None:
+            other_names = [o.name for o in self.other_names.all()] if self.pk else []
+        self.search_names = "\n".join(fold(n) for n in [self.name, self.sanskrit_name, *other_names] if n)
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_names()
+        super().save(*args, **kwargs)
+
+    @property
+    def main_image(self):
+        images_ = list(self.images.all())
+        return images_[0] if images_ else None
+
+    @property
+    def primary_muscles(self):
+        return [pm.muscle for pm in self.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
+
+    @property
+    def secondary_muscles(self):
+        return [pm.muscle for pm in self.pose_muscles.all() if pm.role == PoseMuscle.Role.SECONDARY]
+
+
+class PosePart(models.Model):
+    """A piece of a pose kept in order: its position is unique within the pose."""
+
+    # A sort key, not an identity: no unique constraint, so reordering never collides.
+    position = models.PositiveIntegerField(default=0, help_text="Order on the page; lower numbers come first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+class PoseText(PosePart):
+    text = models.TextField(help_text="One item, in a sentence or a short paragraph. Plain text.")
+
+    class Meta(PosePart.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PoseStep(PoseText):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="steps")
+
+    class Meta(PoseText.Meta):
+        verbose_name = "step"
+
+
+class PoseTip(PoseText):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="tips")
+
+    class Meta(PoseText.Meta):
+        verbose_name = "pro tip"
+
+
+class PoseBenefit(PoseText):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="benefits")
+
+
+class PoseMistake(PoseText):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="mistakes")
+
+    class Meta(PoseText.Meta):
+        verbose_name = "common mistake"
+
+
+class PoseOtherName(PosePart):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=120, help_text="Another name people search for: “Wheel Pose”.")
+
+    class Meta(PosePart.Meta):
+        verbose_name = "other name"
+
+    def __str__(self):
+        return self.name
+
+
+class PoseFAQ(PosePart):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=300)
+    answer = models.TextField()
+
+    class Meta(PosePart.Meta):
+        verbose_name = "question"
+        verbose_name_plural = "frequently asked questions"
+
+    def __str__(self):
+        return self.question
+
+
+class PoseMuscle(PosePart):
+    class Role(models.TextChoices):
+        # Alphabetical order puts primary first when ordering by role.
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="pose_muscles")
+    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="pose_muscles")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
+
+    class Meta(PosePart.Meta):
+        verbose_name = "muscle worked"
+        verbose_name_plural = "muscles worked"
+        ordering = ["role", "position", "pk"]
+        constraints = [
+            # A muscle has one role in a pose: primary or secondary, never both.
+            models.UniqueConstraint(fields=["pose", "muscle"], name="unique_pose_muscle"),
+        ]
+
+    def __str__(self):
+        return f"{self.muscle} ({self.get_role_display().lower()})"
+
+
+class BaseImage(models.Model):
+    """A picture with its renditions. Subclasses add the owner and the position."""
+
+    file = models.FileField(
+        "image",
+        max_length=255,
+        validators=[images.validate_image_upload],
+        help_text="JPEG, PNG or WebP. Location data and other metadata are removed when you save.",
+    )
+    alt = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for people who cannot see it: “A person lying on their back, arched up on hands and feet”.",
+    )
+    caption = models.CharField(max_length=300, blank=True, help_text="Optional; shown under the picture.")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(default=list, editable=False, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.alt
+
+    def attach(self, processed: images.ProcessedImage) -> list[str]:
+        """Store a processed picture and point this record at it. Returns the names newly written."""
+        name, renditions, written = images.write(processed)
+        self.file.name = name
+        self.width, self.height = processed.width, processed.height
+        self.renditions = renditions
+        return written
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.file.seek(0)
+            self.attach(images.process(self.file.read()))
+        super().save(*args, **kwargs)
+
+    def _rendition_url(self, name: str) -> str:
+        return default_storage.url(name)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{self._rendition_url(r['name'])} {r['width']}w" for r in self.renditions)
+
+    def url_for_width(self, target: int) -> str:
+        """The smallest rendition at least `target` pixels wide (or the largest there is)."""
+        if not self.renditions:
+            return self.file.url if self.file else ""
+        chosen = next((r for r in self.renditions if r["width"] >= target), self.renditions[-1])
+        return self._rendition_url(chosen["name"])
+
+    @property
+    def src(self) -> str:
+        return self.url_for_width(1024)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self.url_for_width(320)
+
+    @property
+    def absolute_original_url(self) -> str:
+        return self.file.url if self.file else ""
+
+
+class PoseImage(BaseImage, PosePart):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="images")
+
+    class Meta(PosePart.Meta):
+        verbose_name = "image"
+

@@ -1,0 +1,35 @@
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+
+def healthz(request):
+    """For load balancers: 200 once the database answers a trivial query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def home(request):
+    from poses.models import Category, Pose
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    published = Q(poses__status="published", poses__published_at__lte=timezone.now())
+    categories = (
+        Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
+    )
+    featured = Pose.objects.published().for_listing().order_by("-published_at", "name")[:6]
+    return render(request, "home.html", {"categories": categories, "featured": featured})
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors or database here: the error may be the database itself.
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render(), status=500)
