@@ -6,7 +6,7 @@ import os
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool
+from .base import STORAGES, VAR_DIR, env_bool
 
 
 def _local_secret_key() -> str:
@@ -22,3 +22,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# runserver with DEBUG off: WhiteNoise serves static files straight from their source
+# folders (no collectstatic, no manifest), and picks up edits without a restart.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,83 @@
+# `make run` serves the site with demo content at http://127.0.0.1:8000 (SQLite).
+# `make test` runs every check and the whole test suite on SQLite, then on a
+# throwaway PostgreSQL 15 cluster. Both set up what they need first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The two test runs share test-artifacts/ and the machine: one after the other.
+.NOTPARALLEL:
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+MANAGE := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=yogasite.settings.dev $(PY) manage.py
+# Extra pytest arguments, e.g. `make test-sqlite PYTEST_ARGS="tests/poses -x"`.
+PYTEST_ARGS ?=
+# pytest exits 5 when it collects nothing: not a failure of the code under test.
+PYTEST := $(VENV)/bin/pytest $(PYTEST_ARGS)
+PYTEST_OK := || [ $$? -eq 5 ]
+
+.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres bench clean
+
+help:
+	@echo "make run            set up, load the demo content and serve http://127.0.0.1:8000"
+	@echo "make test           lint, checks, and the whole suite on SQLite and on PostgreSQL 15"
+	@echo "make install        create $(VENV) and install requirements-dev.txt"
+	@echo "make lint | fmt     ruff check and format check | ruff fix and format"
+	@echo "make check          manage.py check and makemigrations --check"
+	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
+	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
+	@echo "make bench          requests per second and latency of the main pages"
+	@echo "make clean          remove caches, test artifacts and the install stamp"
+
+$(PY):
+	@if ! $(PYTHON) -c 'import ensurepip' 2>/dev/null && [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv </dev/null; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+venv install: $(STAMP)
+
+chromium:
+	scripts/ensure-chromium.sh
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_content demo/content.json
+	$(MANAGE) ensure_admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install chromium lint check test-sqlite test-postgres
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL =="
+	scripts/with-postgres.sh $(PYTEST) $(PYTEST_OK)
+
+bench: install
+	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)
+
+clean:
+	rm -rf .pytest_cache .ruff_cache test-artifacts $(STAMP)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,138 @@
+"""Fixtures shared by the whole suite: a real Chromium driven by Playwright, pages in
+desktop and phone sizes, axe-core accessibility checks and screenshots.
+
+Browser tests open pages served by pytest-django's `live_server`. Asking for
+`live_server` makes the test use the transactional database: rows made in the test
+are committed so the server thread sees them, and every table is emptied afterwards
+(rows that migrations create are gone too, so make what the page needs).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Sync Playwright keeps an asyncio loop running in the test's thread, and Django
+# refuses database access from a thread with a running loop unless told otherwise.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# The background-networking flags keep Chromium from calling home on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+# Fail fast instead of Playwright's 30 s when an element never shows up.
+TIMEOUT_MS = 10_000
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def _browser_unavailable(reason: str):
+    """In CI a missing browser is a failure, elsewhere a skip that says why."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _browser_unavailable(f"Chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        except Error as exc:
+            _browser_unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
+        yield browser
+        browser.close()
+
+
+def _open_page(browser, options: dict):
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page at a desktop size (1280x800)."""
+    context, page = _open_page(browser, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh browser context and page the size of a phone (390x844, touch, 2x pixels)."""
+    context, page = _open_page(browser, PHONE)
+    yield page
+    context.close()
+
+
+class AxeViolations(list):
+    """axe-core's violations (dicts) that print as a readable report:
+    `assert not violations, violations.report()`."""
+
+    def report(self) -> str:
+        if not self:
+            return "No accessibility violations."
+        lines = [f"{len(self)} accessibility violation(s):"]
+        for violation in self:
+            lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+            lines.append(f"  {violation['helpUrl']}")
+            for node in violation["nodes"]:
+                lines.append(f"    at {', '.join(map(str, node['target']))}")
+                lines.append(f"       {node['html'][:200]}")
+                summary = node.get("failureSummary")
+                if summary:
+                    lines.extend(f"       {line}" for line in summary.splitlines())
+        return "\n".join(lines)
+
+    __str__ = report
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """`axe(page)` runs axe-core (WCAG 2.1 A and AA, best practices) on the page as it is now
+    and returns the violations; `axe(page, context="main")` checks only part of it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    runner = Axe()
+
+    def run(page, context: str | None = None) -> AxeViolations:
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        results = runner.run(page, context=context, options=options)
+        return AxeViolations(results.response["violations"])
+
+    return run
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page)` saves the whole page as
+    test-artifacts/screenshots/<test name>-<viewport width>.png and returns the path."""
+
+    def take(page, name: str | None = None) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^\w.-]+", "-", name or request.node.name).strip("-")
+        path = SCREENSHOTS / f"{stem}-{page.viewport_size['width']}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
