@@ -91,3 +91,50 @@ class PoseImageFactory(factory.django.DjangoModelFactory):
     alt = factory.LazyAttribute(lambda o: f"A person in {o.pose.name}")
     file = factory.LazyFunction(image_upload)
     position = factory.Sequence(lambda n: n)
+
+
+# --- routines ------------------------------------------------------------
+
+from routines import models as rm  # noqa: E402
+
+
+class RoutineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Routine
+        django_get_or_create = ("slug",)
+
+    title = factory.Sequence(lambda n: f"Routine {n}")
+    slug = factory.Sequence(lambda n: f"routine-{n}")
+    summary = factory.LazyAttribute(lambda o: f"A short summary of {o.title}.")
+    status = pm.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+
+
+class RoutineStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.RoutineStep
+
+    routine = factory.SubFactory(RoutineFactory)
+    pose = factory.SubFactory(PoseFactory)
+    position = factory.Sequence(lambda n: n)
+    hold_kind = "seconds"
+    hold_value = 30
+
+
+class StepVariationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.StepVariation
+
+    step = factory.SubFactory(RoutineStepFactory)
+    level = "beginner"
+    instructions = factory.LazyAttribute(lambda o: f"An easier way to do {o.step.display_title}.")
+
+
+class RoutineImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.RoutineImage
+
+    routine = factory.SubFactory(RoutineFactory)
+    alt = factory.LazyAttribute(lambda o: f"People practising {o.routine.title}")
+    file = factory.LazyFunction(lambda: image_upload("routine.png"))
+    position = factory.Sequence(lambda n: n)

@@ -1,0 +1,72 @@
+"""Writes that touch a routine and its parts together."""
+
+from django.db import transaction
+
+from . import timing
+from .models import Routine, RoutineImage, RoutineStep, StepVariation
+
+
+@transaction.atomic
+def refresh_duration(*, routine: Routine) -> int:
+    """Recompute the routine's stored duration from its saved steps and keep it. Call it after the steps
+    change (the admin does after saving its inlines; the content import after writing a routine)."""
+    steps = RoutineStep.objects.filter(routine=routine).only("hold_kind", "hold_value", "repetitions", "sides")
+    seconds = timing.routine_seconds(steps, routine.breath_seconds)
+    if seconds != routine.duration_seconds or routine.pk is None:
+        # update() rather than save(): a stored figure changing is not an editor's change.
+        Routine.objects.filter(pk=routine.pk).update(duration_seconds=seconds)
+        routine.duration_seconds = seconds
+    return seconds
+
+
+def _free_slug(base: str) -> str:
+    stem = base[:70].rstrip("-")
+    candidate, n = f"{stem}-copy", 1
+    while Routine.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{stem}-copy-{n}"
+    return candidate
+
+
+@transaction.atomic
+def duplicate_routine(*, routine: Routine) -> Routine:
+    """A draft copy of a routine with its steps, variations, images and tags, under a free slug
+    ("<slug>-copy", "<slug>-copy-2", …), for editors who build a routine from an existing one."""
+    copy = Routine(
+        title=f"{routine.title} (copy)"[:160],
+        slug=_free_slug(routine.slug),
+        summary=routine.summary,
+        body=routine.body,
+        safety_note=routine.safety_note,
+        level=routine.level,
+        video_url=routine.video_url,
+        breath_seconds=routine.breath_seconds,
+        duration_seconds=routine.duration_seconds,
+    )
+    copy.full_clean()
+    copy.save()
+    copy.tags.set(list(routine.tags.all()))
+    for step in routine.steps.prefetch_related("variations").order_by("position", "pk"):
+        variations = list(step.variations.all())
+        step.pk, step.id, step.routine = None, None, copy
+        step.full_clean()
+        step.save()
+        StepVariation.objects.bulk_create(
+            StepVariation(step=step, level=v.level, instructions=v.instructions) for v in variations
+        )
+    # Stored pictures are named by their content, so the copy can point at the same files.
+    RoutineImage.objects.bulk_create(
+        RoutineImage(
+            routine=copy,
+            file=image.file.name,
+            alt=image.alt,
+            caption=image.caption,
+            width=image.width,
+            height=image.height,
+            renditions=image.renditions,
+            position=image.position,
+        )
+        for image in routine.images.all()
+    )
+    refresh_duration(routine=copy)
+    return copy
