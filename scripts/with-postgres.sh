@@ -4,8 +4,8 @@
 # Starts a throwaway PostgreSQL 15 cluster in a temporary folder, creates the
 # database "yogasite", runs COMMAND with DATABASE_URL pointing at it, and always
 # stops the cluster and removes the folder afterwards. COMMAND's exit code is
-# the script's. With CI=true a PostgreSQL that cannot be installed or started
-# fails the run; elsewhere a missing PostgreSQL skips COMMAND with a warning.
+# the script's. A cluster that does not start fails the run; a PostgreSQL that
+# cannot be installed fails it with CI=true, and elsewhere skips COMMAND with a warning.
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -94,7 +94,8 @@ PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 (cd "$TMP_DIR" && "${as_postgres[@]}" "$PG_BIN_DIR/initdb" -D "$TMP_DIR/data" -U postgres \
     --auth=trust --encoding=UTF8 --locale=C >"$TMP_DIR/initdb.log" 2>&1) || {
     cat "$TMP_DIR/initdb.log" >&2
-    unavailable "initdb failed"
+    echo "error: initdb failed" >&2
+    exit 1
 }
 
 # A cluster that lives for one test run: durability settings off for speed.
@@ -118,7 +119,8 @@ for _ in $(seq 1 120); do
 done
 if [ -z "$ready" ]; then
     cat "$TMP_DIR/postgres.log" >&2
-    unavailable "PostgreSQL did not start"
+    echo "error: PostgreSQL did not start" >&2
+    exit 1
 fi
 
 "$PG_BIN_DIR/createdb" -h 127.0.0.1 -p "$PORT" -U postgres yogasite
