@@ -82,8 +82,8 @@ ARM = _shape(
 )
 LEG = _shape(
     "M68,186 C64,200 63,222 64,244 C65,262 68,280 70,292 C71,300 67,310 67,322 "
-    "C67,336 72,348 76,354 C78,358 80,361 80,364 C78,372 74,380 74,386 C78,391 92,391 95,388 "
-    "C95,380 93,372 92,364 C94,350 97,334 97,318 C97,306 95,298 95,292 "
+    "C67,336 72,348 76,354 C78,358 80,361 80,364 C79,370 77,378 77,384 C80,389 92,389 95,386 "
+    "C95,378 93,370 92,364 C94,350 97,334 97,318 C97,306 95,298 95,292 "
     "C98,270 100,244 100,214 L96,186Z"
 )
 # Separate paths, not one compound path: a mirrored part winds the other way, and
@@ -108,7 +108,7 @@ MUSCLES: dict[str, MuscleShape] = {
             "Neck",
             {
                 FRONT: _shape("M90,51 C93,56 96,61 99,65 L96,67 C93,63 90,59 88,55Z"),
-                BACK: _shape("M92,53 L98,53 L98,61 L90,60 C91,58 92,56 92,53Z"),
+                BACK: _shape("M92,50 C94,51 96,52 98,52 L98,61 L90,60 C91,57 92,54 92,50Z"),
             },
         ),
         MuscleShape(
@@ -240,8 +240,8 @@ MUSCLES: dict[str, MuscleShape] = {
             "Hamstrings",
             {
                 BACK: _shape(
-                    "M69,240 C68,256 70,272 76,288 L84,286 C84,270 84,254 83,241 C79,240 74,239 69,240Z",
-                    "M86,241 C86,256 86,272 88,288 L93,286 C94,272 93,256 93,240 C91,239 88,239 86,241Z",
+                    "M70,240 C68,256 70,274 78,290 C81,286 83,276 84,266 L84,242 C80,240 75,239 70,240Z",
+                    "M86,242 L86,266 C87,276 89,284 92,290 C94,280 94,262 93,240 C91,239 88,240 86,242Z",
                 ),
             },
         ),
@@ -359,7 +359,7 @@ def render_body_map(
     views = format_html_join("", "{}", ((_view(view, roles, f"{prefix}-hatch"),) for view in VIEWS))
     return format_html(
         '<svg class="bm-figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
-        'role="img" aria-labelledby="{}-title" focusable="false">'
+        'role="img" aria-labelledby="{}-title">'
         '<title id="{}-title">{}</title>'
         '<defs><pattern id="{}-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect class="bm-hatch-bg" width="5" height="5"/>'
