@@ -90,7 +90,7 @@ LEG = _shape(
 # overlapping opposite windings would cut holes in a single nonzero-filled path.
 BODY_PATHS = (HEAD, NECK, TORSO, *ARM.left, *ARM.right, *LEG.left, *LEG.right)
 
-# Thin detail lines (kneecaps, spine) that help the eye tell front from back.
+# Kneecaps, on the front view only, help the eye tell the front from the back.
 DETAILS = {
     FRONT: _shape(
         "M76,286 C78,280 90,280 92,286 C92,294 88,298 84,298 C80,298 76,294 76,286Z",
