@@ -44,21 +44,35 @@ class ProcessedImage:
         return f"{self.folder}/w{width}.webp"
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
+def _bytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _pixels(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}".removesuffix(".0") + " megapixels"
+    return f"{count:,} pixels"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the byte bound before reading it."""
+    max_bytes = settings.YOGASITE_IMAGE_MAX_BYTES
+    if size > max_bytes:
+        raise ValidationError(
+            f"The file is {_bytes(size)}; images may be at most {_bytes(max_bytes)}. "
+            "Export a smaller version and upload that.",
+            code="too_large",
+        )
 
 
 def open_checked(data: bytes) -> Image.Image:
     """Identify and fully decode `data`, or raise ValidationError saying why not."""
-    max_bytes = settings.YOGASITE_IMAGE_MAX_BYTES
     max_pixels = settings.YOGASITE_IMAGE_MAX_PIXELS
     if not data:
         raise ValidationError("The file is empty.", code="empty")
-    if len(data) > max_bytes:
-        raise ValidationError(
-            f"The file is {len(data) / (1024 * 1024):.1f} MB; images may be at most {_megabytes(max_bytes)}.",
-            code="too_large",
-        )
+    check_size(len(data))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -71,19 +85,26 @@ def open_checked(data: bytes) -> Image.Image:
             width, height = image.size
             if width * height > max_pixels:
                 raise ValidationError(
-                    f"The image is {width} × {height} pixels; images may have at most "
-                    f"{max_pixels / 1_000_000:.0f} megapixels.",
+                    f"The image is {width:,} × {height:,} pixels; images may have at most {_pixels(max_pixels)}.",
                     code="too_many_pixels",
                 )
             image.load()
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError("The image is too large in pixels to be processed safely.", code="too_many_pixels")
-    except UnidentifiedImageError:
-        raise ValidationError("This file is not an image we can read; upload a JPEG, PNG or WebP image.", code="not_image")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            "The image is too large in pixels to be processed safely.", code="too_many_pixels"
+        ) from error
+    except UnidentifiedImageError as error:
+        raise ValidationError(
+            "This file is not an image we can read; upload a JPEG, PNG or WebP image.", code="not_image"
+        ) from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(f"The image is damaged or incomplete and cannot be read ({error}).", code="damaged")
+        # Pillow's own wording ("broken data stream", "truncated") means nothing to an editor.
+        raise ValidationError(
+            "The image is damaged or incomplete and cannot be read; save it again and upload the new file.",
+            code="damaged",
+        ) from error
     return image
 
 
@@ -150,12 +171,8 @@ def validate_image_upload(file) -> None:
     if getattr(file, "_committed", True):
         return  # already stored and processed
     size = getattr(file, "size", None)
-    if size is not None and size > settings.YOGASITE_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            f"The file is {size / (1024 * 1024):.1f} MB; images may be at most "
-            f"{_megabytes(settings.YOGASITE_IMAGE_MAX_BYTES)}.",
-            code="too_large",
-        )
+    if size is not None:
+        check_size(size)
     file.seek(0)
     open_checked(file.read())
     file.seek(0)

@@ -371,7 +371,8 @@ class BaseImage(models.Model):
     def attach(self, processed: images.ProcessedImage) -> list[str]:
         """Store a processed picture and point this record at it. Returns the names newly written."""
         name, renditions, written = images.write(processed)
-        self.file.name = name
+        # A plain name marks the file as stored, so saving the model does not store the raw upload too.
+        self.file = name
         self.width, self.height = processed.width, processed.height
         self.renditions = renditions
         return written

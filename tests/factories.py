@@ -1,11 +1,14 @@
 """Factories for test data. Each app's block builds on the ones above it."""
 
 import io
+import os
+import struct
+import zlib
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import ExifTags, Image
 
 from poses import models as pm
 
@@ -138,3 +141,45 @@ class RoutineImageFactory(factory.django.DjangoModelFactory):
     alt = factory.LazyAttribute(lambda o: f"People practising {o.routine.title}")
     file = factory.LazyFunction(lambda: image_upload("routine.png"))
     position = factory.Sequence(lambda n: n)
+
+
+# --- image files for the intake checks -----------------------------------
+
+
+def photo_with_exif(*, size: tuple[int, int] = (400, 200), orientation: int = 6) -> bytes:
+    """A JPEG as a phone writes it: pixels stored sideways, an EXIF orientation tag saying how to turn
+    them, a camera make and GPS coordinates. The left quarter is blue, the rest red."""
+    picture = Image.new("RGB", size, "#d03030")
+    picture.paste((30, 60, 200), (0, 0, size[0] // 4, size[1]))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "PocketCam"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (0.0, 7.0, 40.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif, quality=90)
+    return buffer.getvalue()
+
+
+def png_bomb(*, width: int = 10_000, height: int = 10_000) -> bytes:
+    """A valid PNG that declares `width` x `height` one-bit pixels and compresses to a few kilobytes:
+    decoding it would take far more memory than the file's size suggests."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row = b"\x00" * (1 + (width + 7) // 8)
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def noisy_png(*, size: tuple[int, int] = (200, 200)) -> bytes:
+    """A PNG of random pixels, which does not compress: its byte size is about 3 bytes per pixel."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
