@@ -80,4 +80,4 @@ bench: install
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-artifacts $(STAMP)
-	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
