@@ -1,0 +1,239 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+
+from poses.admin import SortableInlineMixin
+from poses.models import Level, Status
+
+from . import services, timing
+from .models import Routine, RoutineImage, RoutineStep, StepVariation
+
+VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
+
+
+def variation_field(level: Level) -> forms.CharField:
+    return forms.CharField(
+        label=f"{level.label} variation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=f"How a {level.label.lower()} practitioner can do this step. Leave empty if there is none.",
+    )
+
+
+class RoutineStepForm(forms.ModelForm):
+    """A step with its three variations (one per level) edited as plain text boxes on the same form."""
+
+    variation_beginner = variation_field(Level.BEGINNER)
+    variation_intermediate = variation_field(Level.INTERMEDIATE)
+    variation_advanced = variation_field(Level.ADVANCED)
+
+    class Meta:
+        model = RoutineStep
+        fields = [
+            "pose",
+            "title",
+            "hold_value",
+            "hold_kind",
+            "repetitions",
+            "sides",
+            "first_side",
+            "advance",
+            "instructions",
+            "starts_section",
+            "section_title",
+            "position",
+        ]
+        widgets = {
+            "instructions": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "hold_value": forms.NumberInput(attrs={"min": 1, "max": 3600, "class": "vIntegerField"}),
+            "repetitions": forms.NumberInput(attrs={"min": 1, "max": 100, "class": "vIntegerField"}),
+            "title": forms.TextInput(attrs={"class": "vTextField", "placeholder": "The pose's name"}),
+            "section_title": forms.TextInput(attrs={"class": "vTextField", "placeholder": "Untitled section"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for variation in self.instance.variations.all():
+                self.initial[VARIATION_FIELDS[variation.level]] = variation.instructions
+
+    def save(self, commit=True):
+        step = super().save(commit)
+        if commit:
+            self._save_variations(step)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_all():
+                save_m2m()
+                self._save_variations(step)
+
+            self.save_m2m = save_all
+        return step
+
+    def _save_variations(self, step):
+        for level, name in VARIATION_FIELDS.items():
+            text = self.cleaned_data.get(name, "").strip()
+            if text:
+                StepVariation.objects.update_or_create(step=step, level=level, defaults={"instructions": text})
+            else:
+                StepVariation.objects.filter(step=step, level=level).delete()
+
+
+class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
+    model = RoutineStep
+    form = RoutineStepForm
+    template = "admin/routines/routine/step_inline.html"
+    verbose_name = "step"
+    verbose_name_plural = "steps"
+    autocomplete_fields = ["pose"]
+    readonly_fields = ["lasts"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("pose", "title"),
+                    ("hold_value", "hold_kind", "repetitions", "lasts"),
+                    ("sides", "first_side", "advance"),
+                    "instructions",
+                    ("starts_section", "section_title"),
+                    "position",
+                ]
+            },
+        ),
+        (
+            "Variations by level",
+            {
+                "classes": ["collapse"],
+                "description": "Easier or harder ways to do this step; the player offers the one for the "
+                "practitioner's level.",
+                "fields": list(VARIATION_FIELDS.values()),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("routine", "pose").prefetch_related("variations")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.pk else 1
+
+    @admin.display(description="lasts")
+    def lasts(self, step):
+        if not step.pk:
+            return "Shown once saved"
+        return timing.format_duration(timing.step_seconds(step, step.routine.breath_seconds))
+
+
+class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
+    model = RoutineImage
+    fields = ["preview", "file", "alt", "caption", "position"]
+    readonly_fields = ["preview"]
+    extra = 0
+
+    @admin.display(description="picture")
+    def preview(self, image):
+        if not image.pk or not image.file:
+            return ""
+        return format_html('<img src="{}" alt="" width="120" loading="lazy">', image.thumbnail_url)
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    inlines = [RoutineStepInline, RoutineImageInline]
+    list_display = ["thumbnail", "title", "level", "duration", "step_count", "status_shown", "updated_at"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = ["level", "status", "tags"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ["duration_summary", "created_at", "updated_at"]
+    actions = ["duplicate_as_draft"]
+    save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "level", "summary", "tags"]}),
+        (
+            "Timing",
+            {
+                "fields": ["duration_summary", "breath_seconds"],
+                "description": "The duration is computed from the steps below each time you save.",
+            },
+        ),
+        ("Introduction and safety", {"fields": ["body", "safety_note"]}),
+        ("Video", {"fields": ["video_url"]}),
+        ("Publishing", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_duration(routine=form.instance)
+
+    @admin.display(description="")
+    def thumbnail(self, routine):
+        image = routine.main_image
+        if image is None:
+            return ""
+        height = round(64 * image.height / image.width) if image.width else 48
+        return format_html('<img src="{}" alt="" width="64" height="{}" loading="lazy">', image.thumbnail_url, height)
+
+    @admin.display(description="duration", ordering="duration_seconds")
+    def duration(self, routine):
+        return timing.format_duration(routine.duration_seconds)
+
+    @admin.display(description="steps", ordering="step_count")
+    def step_count(self, routine):
+        return routine.step_count
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, routine):
+        if routine.status == Status.PUBLISHED and routine.published_at and routine.published_at > timezone.now():
+            when = date_format(timezone.localtime(routine.published_at), "j M Y, H:i")
+            return f"Scheduled for {when}"
+        return routine.get_status_display()
+
+    @admin.display(description="duration")
+    def duration_summary(self, routine):
+        if not routine.pk:
+            return "Computed from the steps when you save."
+        groups = timing.sections(list(routine.steps.all()))
+        steps = sum(len(group.steps) for group in groups)
+        if not steps:
+            return "No steps yet."
+        titled = [group for group in groups if group.title]
+        lines = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            (
+                (group.title, timing.format_duration(timing.routine_seconds(group.steps, routine.breath_seconds)))
+                for group in titled
+            ),
+        )
+        return format_html(
+            "<strong>{}</strong> — {} step{}, {} section{}{}",
+            timing.format_duration(routine.duration_seconds),
+            steps,
+            "" if steps == 1 else "s",
+            len(groups),
+            "" if len(groups) == 1 else "s",
+            format_html('<ul class="routine-sections">{}</ul>', lines) if titled else "",
+        )
+
+    @admin.action(description="Duplicate as a draft")
+    def duplicate_as_draft(self, request, queryset):
+        for routine in queryset:
+            copy = services.duplicate_routine(routine=routine)
+            self.message_user(
+                request,
+                format_html("Copied “{}” as the draft “{}”.", routine.title, copy.title),
+                messages.SUCCESS,
+            )
