@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yogasite.content.importer import import_document
+from yogasite.content.schema import ContentInvalid, ContentUnreadable
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports a content document (muscles, props, categories, poses, routines; see CONTENT-FORMAT.md). "
+        "Records are matched by slug: new ones are created, changed ones updated, none deleted. "
+        "One error and nothing is imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="The JSON file; image paths in it are relative to its folder.")
+
+    def handle(self, *args, path: Path, **options):
+        try:
+            result = import_document(path=path, progress=self.stderr)
+        except ContentUnreadable as error:
+            raise CommandError(str(error)) from None
+        except ContentInvalid as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            count = len(error.problems)
+            raise CommandError(f"Nothing was imported: {count} error{'s' if count != 1 else ''}.") from None
+        self.stdout.write(result.table())
+        if not result.changed:
+            self.stdout.write("Nothing changed.")
