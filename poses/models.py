@@ -147,6 +147,111 @@ class PoseQuerySet(PublishableQuerySet):
             "tags",
         )
 
+    def search(self, query: str):
+        """Poses whose names (English, Sanskrit, other) hold every word of `query`, diacritics
+        ignored, best matches first: exact name, name starts with it, a word starts with it,
+        anywhere; then by name. An empty query changes nothing."""
+        phrase = fold(query)
+        if not phrase:
+            return self
+        matching = self
+        for word in phrase.split():
+            matching = matching.filter(search_names__contains=word)
+        # search_names holds one folded name per line, so "\n" marks where a name starts or ends.
+        line = "\n"
+        return matching.annotate(
+            search_rank=models.Case(
+                models.When(
+                    Q(search_names=phrase)
+                    | Q(search_names__startswith=phrase + line)
+                    | Q(search_names__endswith=line + phrase)
+                    | Q(search_names__contains=line + phrase + line),
+                    then=0,
+                ),
+                models.When(Q(search_names__startswith=phrase) | Q(search_names__contains=line + phrase), then=1),
+                models.When(Q(search_names__contains=" " + phrase) | Q(search_names__contains="-" + phrase), then=2),
+                models.When(search_names__contains=phrase, then=3),
+                default=4,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("search_rank", "name")
+
+    def filter_by(
+        self,
+        *,
+        category: str = "",
+        level: str = "",
+        muscle: str = "",
+        primary_only: bool = False,
+        equipment: str = "",
+        tag: str = "",
+    ):
+        """Narrow by slugs (empty means any). `equipment="none"` keeps poses that need no props;
+        `primary_only` counts only poses where the muscle is a primary one."""
+        poses = self
+        if category:
+            poses = poses.filter(category__slug=category)
+        if level:
+            poses = poses.filter(level=level)
+        if muscle:
+            worked = PoseMuscle.objects.filter(muscle__slug=muscle)
+            if primary_only:
+                worked = worked.filter(role=PoseMuscle.Role.PRIMARY)
+            # A subquery, not a join: a pose is listed once whatever else is filtered.
+            poses = poses.filter(pk__in=worked.values("pose_id"))
+        if equipment == "none":
+            poses = poses.filter(equipment__isnull=True)
+        elif equipment:
+            poses = poses.filter(
+                pk__in=Pose.equipment.through.objects.filter(equipment__slug=equipment).values("pose_id")
+            )
+        if tag:
+            poses = poses.filter(pk__in=Pose.objects.filter(tags__slug=tag).values("pk"))
+        return poses
+
+    def related_to(self, pose: "Pose", *, limit: int = 6):
+        """Other poses in the same category or sharing tags, most in common first."""
+        tag_ids = [tag.pk for tag in pose.tags.all()]
+        same = Q(category_id=pose.category_id) if pose.category_id else Q(pk__in=[])
+        shared_tags = Pose.objects.filter(tags__in=tag_ids).values("pk")
+        return (
+            self.exclude(pk=pose.pk)
+            .filter(same | Q(pk__in=shared_tags))
+            .annotate(
+                shared=models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+                + models.Case(models.When(same, then=1), default=0, output_field=models.IntegerField())
+            )
+            .order_by("-shared", "name")[:limit]
+        )
+
+    def same_muscles_other_equipment(self, pose: "Pose", *, limit: int = 6):
+        """Poses that share a primary muscle with `pose` but need a different set of props."""
+        primary = [pm.muscle_id for pm in pose.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
+        if not primary:
+            return self.none()
+        props = [item.pk for item in pose.equipment.all()]
+        sharing = PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary).values("pose_id")
+        return (
+            self.exclude(pk=pose.pk)
+            .filter(pk__in=sharing)
+            .annotate(
+                props_shared=models.Count("equipment", filter=Q(equipment__in=props), distinct=True),
+                props_total=models.Count("equipment", distinct=True),
+            )
+            # Sets differ when the other pose lacks one of ours or has one we don't.
+            .filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
+            .prefetch_related("equipment")
+            .order_by("name")[:limit]
+        )
+
+    def working(self, muscle: "Muscle"):
+        """Poses that work `muscle`, those where it is primary first; each carries `muscle_role`."""
+        return (
+            self.filter(pose_muscles__muscle=muscle)
+            .annotate(muscle_role=models.F("pose_muscles__role"))
+            .order_by("muscle_role", "name")
+        )
+
 
 class Pose(Publishable):
     name = models.CharField("English name", max_length=120, help_text="The name most visitors know: “Backbend”.")

@@ -1,13 +1,52 @@
+from urllib.parse import urlparse
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import Muscle, Pose
+from yogasite.seo import absolute_url
+
+from .filters import PoseFilterForm
+from .models import Muscle, Pose, PoseMuscle
+
+HOME = ("Home", "/")
+
+
+def poses_crumb():
+    return ("Poses", reverse("poses:pose_list"))
+
+
+def muscles_crumb():
+    return ("Muscles", reverse("poses:muscle_list"))
 
 
 class PoseListView(ListView):
     template_name = "poses/pose_list.html"
+    context_object_name = "poses"
+    paginate_by = 24
 
     def get_queryset(self):
-        return Pose.objects.published().for_listing()
+        self.filters = PoseFilterForm(self.request.GET)
+        return self.filters.apply(Pose.objects.published().for_listing())
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number that is not one (?page=abc) shows the first page, one past the end the
+        # last: shared links keep working after poses are unpublished.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context.update(
+            filters=self.filters,
+            canonical_path=reverse("poses:pose_list") + self.filters.canonical_query(page.number),
+            breadcrumbs=[HOME, ("Poses", None)],
+        )
+        return context
 
 
 class PoseDetailView(DetailView):
@@ -16,12 +55,102 @@ class PoseDetailView(DetailView):
     def get_queryset(self):
         return Pose.objects.visible_to(self.request.user).for_detail()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pose = self.object
+        published = Pose.objects.published().for_listing()
+        crumbs = [HOME, poses_crumb()]
+        if pose.category:
+            crumbs.append((pose.category.name, pose.category.get_absolute_url()))
+        context.update(
+            warm_up=self._linked(pose.warm_up),
+            cool_down=self._linked(pose.cool_down),
+            same_muscles=published.same_muscles_other_equipment(pose),
+            related=published.related_to(pose),
+            video_host=video_host(pose.video_url),
+            breadcrumbs=[*crumbs, (pose.name, None)],
+            howto=howto_jsonld(self.request, pose),
+            faq=faq_jsonld(pose),
+        )
+        return context
+
+    def _linked(self, other):
+        """A warm-up or cool-down pose, if this visitor may see it."""
+        if other is None:
+            return None
+        return other if other.is_public or self.request.user.is_staff else None
+
 
 class MuscleListView(ListView):
-    model = Muscle
     template_name = "poses/muscle_list.html"
+    context_object_name = "muscles"
+
+    def get_queryset(self):
+        now = timezone.now()
+        published = Q(pose_muscles__pose__status="published", pose_muscles__pose__published_at__lte=now)
+        primary = published & Q(pose_muscles__role=PoseMuscle.Role.PRIMARY)
+        return Muscle.objects.annotate(
+            pose_count=Count("pose_muscles__pose", filter=published, distinct=True),
+            primary_count=Count("pose_muscles__pose", filter=primary, distinct=True),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(breadcrumbs=[HOME, ("Muscles", None)], **kwargs)
 
 
 class MuscleDetailView(DetailView):
-    model = Muscle
     template_name = "poses/muscle_detail.html"
+    model = Muscle
+
+    def get_context_data(self, **kwargs):
+        muscle = self.object
+        poses = list(Pose.objects.published().for_listing().working(muscle))
+        return super().get_context_data(
+            primary=[p for p in poses if p.muscle_role == PoseMuscle.Role.PRIMARY],
+            secondary=[p for p in poses if p.muscle_role == PoseMuscle.Role.SECONDARY],
+            highlight=[muscle],
+            breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],
+            **kwargs,
+        )
+
+
+def video_host(url: str) -> str:
+    """ "YouTube" or "Vimeo", for the link text; the model only accepts those two."""
+    host = (urlparse(url).hostname or "").lower()
+    if not url:
+        return ""
+    return "Vimeo" if host.endswith("vimeo.com") else "YouTube"
+
+
+def howto_jsonld(request, pose: Pose) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": f"How to do {pose.name}",
+        "url": absolute_url(request, pose.get_absolute_url()),
+        "step": [
+            {"@type": "HowToStep", "position": position, "text": step.text}
+            for position, step in enumerate(pose.steps.all(), start=1)
+        ],
+    }
+    if pose.summary:
+        data["description"] = pose.summary
+    if pose.main_image:
+        data["image"] = absolute_url(request, pose.main_image.src)
+    if pose.equipment.all():
+        data["tool"] = [{"@type": "HowToTool", "name": item.name} for item in pose.equipment.all()]
+    return data
+
+
+def faq_jsonld(pose: Pose) -> dict | None:
+    faqs = pose.faqs.all()
+    if not faqs:
+        return None
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {"@type": "Question", "name": faq.question, "acceptedAnswer": {"@type": "Answer", "text": faq.answer}}
+            for faq in faqs
+        ],
+    }

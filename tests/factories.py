@@ -1,6 +1,7 @@
 """Factories for test data. Each app's block builds on the ones above it."""
 
 import io
+import itertools
 import os
 import struct
 import zlib
@@ -96,6 +97,71 @@ class PoseImageFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+# --- complete poses, as the public pages show them --------------------------
+
+_complete_poses = itertools.count(1)
+
+
+def add_pose_image(pose, *, position: int = 0, size: tuple[int, int] = (480, 360), alt: str = ""):
+    """A small real picture (renditions included) for `pose`."""
+    return PoseImageFactory(
+        pose=pose, position=position, file=image_upload(size=size), alt=alt or f"A person in {pose.name}"
+    )
+
+
+def complete_pose(
+    *,
+    steps: int = 3,
+    images: int = 1,
+    primary=(),
+    secondary=(),
+    equipment=(),
+    tags=(),
+    other_names=(),
+    tips: int = 2,
+    benefits: int = 2,
+    mistakes: int = 2,
+    faqs: int = 1,
+    warm_up=None,
+    cool_down=None,
+    **fields,
+):
+    """A pose with every part the pose page shows, in the numbers asked for."""
+    name = fields.setdefault("name", f"Complete Pose {next(_complete_poses):03d}")
+    pose = PoseFactory(
+        steps=[f"{name} step {n}." for n in range(1, steps + 1)],
+        primary=list(primary),
+        secondary=list(secondary),
+        warm_up=warm_up,
+        warm_up_note="Warm the spine first." if warm_up else "",
+        cool_down=cool_down,
+        cool_down_note="Undo the arch afterwards." if cool_down else "",
+        **fields,
+    )
+    pose.equipment.set(equipment)
+    if tags:
+        pose.tags.add(*tags)
+    for position, other in enumerate(other_names):
+        pose.other_names.create(name=other, position=position)
+    for model, count, label in (
+        (pm.PoseTip, tips, "Tip"),
+        (pm.PoseBenefit, benefits, "Benefit"),
+        (pm.PoseMistake, mistakes, "Mistake"),
+    ):
+        model.objects.bulk_create(
+            model(pose=pose, position=n, text=f"{label} {n + 1} for {name}.") for n in range(count)
+        )
+    pm.PoseFAQ.objects.bulk_create(
+        pm.PoseFAQ(pose=pose, position=n, question=f"Question {n + 1} about {name}?", answer=f"Answer {n + 1}.")
+        for n in range(faqs)
+    )
+    for position in range(images):
+        add_pose_image(pose, position=position)
+    if other_names:
+        pose.save()
+    return pose
+
+
 # --- routines ------------------------------------------------------------
 
 from routines import models as rm  # noqa: E402
@@ -141,6 +207,58 @@ class RoutineImageFactory(factory.django.DjangoModelFactory):
     alt = factory.LazyAttribute(lambda o: f"People practising {o.routine.title}")
     file = factory.LazyFunction(lambda: image_upload("routine.png"))
     position = factory.Sequence(lambda n: n)
+
+
+# --- complete routines, as the routine pages and the player show them ------
+
+
+def routine_poses(count: int = 3):
+    """Poses for routine steps, each with a Sanskrit name, a small picture and props; the props overlap
+    (Mat in all) so that a routine's list of props has something to deduplicate."""
+    mat = EquipmentFactory(slug="mat", name="Mat")
+    extras = [EquipmentFactory(slug="block", name="Block"), EquipmentFactory(slug="strap", name="Strap")]
+    poses = []
+    for n in range(count):
+        pose = PoseFactory(name=f"Flow Pose {n + 1}", sanskrit_name=f"Āsana {n + 1}")
+        pose.equipment.set([mat, extras[n % 2]])
+        PoseImageFactory(pose=pose, position=0, file=image_upload(size=(480, 360)), alt=f"A person in {pose.name}")
+        poses.append(pose)
+    return poses
+
+
+def complete_routine(*, steps: int = 6, poses=None, **fields):
+    """A routine with every part its pages show, built to a fixed pattern (n counts steps from 0):
+    a new titled section every three steps; step n is a rest without a pose when n % 5 == 4, both-sided
+    when n % 3 == 1, held for 6 breaths × 3 rounds when n % 4 == 2 (30 s once otherwise); the last
+    step waits for the practitioner. Every step with a pose has a beginner and an advanced variation.
+    The stored duration is current."""
+    from routines.services import refresh_duration
+
+    poses = poses or routine_poses()
+    fields.setdefault("breath_seconds", 5)
+    routine = RoutineFactory(**fields)
+    for n in range(steps):
+        rest = n % 5 == 4
+        breaths = n % 4 == 2
+        step = RoutineStepFactory(
+            routine=routine,
+            position=n,
+            starts_section=n % 3 == 0,
+            section_title=f"Part {n // 3 + 1}" if n % 3 == 0 else "",
+            pose=None if rest else poses[n % len(poses)],
+            title="Rest" if rest else "",
+            instructions=f"Settle into step {n + 1}.\n\nBreathe slowly and stay steady.",
+            hold_kind="breaths" if breaths else "seconds",
+            hold_value=6 if breaths else 30 if not rest else 20,
+            repetitions=3 if breaths else 1,
+            sides="both" if n % 3 == 1 else "none",
+            advance="manual" if n == steps - 1 else "auto",
+        )
+        if not rest:
+            StepVariationFactory(step=step, level="beginner", instructions=f"Easier: bend the knees in step {n + 1}.")
+            StepVariationFactory(step=step, level="advanced", instructions=f"Harder: lift higher in step {n + 1}.")
+    refresh_duration(routine=routine)
+    return routine
 
 
 # --- image files for the intake checks -----------------------------------

@@ -1,7 +1,11 @@
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
+
+from poses.models import Category, Pose, Status
 
 
 def healthz(request):
@@ -13,15 +17,9 @@ def healthz(request):
 
 
 def home(request):
-    from poses.models import Category, Pose
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    published = Q(poses__status="published", poses__published_at__lte=timezone.now())
-    categories = (
-        Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
-    )
-    featured = Pose.objects.published().for_listing().order_by("-published_at", "name")[:6]
+    published = Q(poses__status=Status.PUBLISHED, poses__published_at__lte=timezone.now())
+    categories = Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0)
+    featured = list(Pose.objects.published().for_listing().order_by("-published_at", "name")[:6])
     return render(request, "home.html", {"categories": categories, "featured": featured})
 
 

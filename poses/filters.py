@@ -1,0 +1,98 @@
+"""The pose library's filters: a plain GET form whose values live in the query string.
+
+A value the form does not know (a mistyped slug, a muscle since removed) is dropped, and
+the page says so, instead of failing: links get shared and outlive the content.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from .models import Category, Equipment, Level, Muscle, Pose
+
+ANY_ROLE, PRIMARY_ROLE = "", "primary"
+NO_PROPS = "none"
+
+
+class PoseFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    category = forms.ChoiceField(label="Category", required=False)
+    level = forms.ChoiceField(label="Level", required=False, choices=[("", "Any level"), *Level.choices])
+    muscle = forms.ChoiceField(label="Muscle", required=False)
+    role = forms.ChoiceField(
+        label="Muscle role",
+        required=False,
+        choices=[(ANY_ROLE, "Primary or secondary"), (PRIMARY_ROLE, "Primary only")],
+    )
+    equipment = forms.ChoiceField(label="Props", required=False)
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    # Order of the filters in the "active filters" list and in the form.
+    FILTERS = ("category", "level", "muscle", "equipment", "tag")
+
+    def __init__(self, data):
+        super().__init__(data, auto_id="filter-%s")
+        self.fields["category"].choices = [("", "All categories"), *Category.objects.values_list("slug", "name")]
+        self.fields["muscle"].choices = [("", "Any muscle"), *Muscle.objects.values_list("slug", "name")]
+        self.fields["equipment"].choices = [
+            ("", "Any props"),
+            (NO_PROPS, "No props (body only)"),
+            *Equipment.objects.values_list("slug", "name"),
+        ]
+        self.fields["tag"].choices = [("", "Any tag"), *Pose.tags.order_by("name").values_list("slug", "name")]
+        self.is_valid()
+
+    @property
+    def values(self) -> dict:
+        """The recognised, non-empty values."""
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @property
+    def ignored(self) -> bool:
+        """Whether the query string named a value that is not known."""
+        return bool(self.errors)
+
+    def apply(self, poses):
+        values = self.values
+        poses = poses.filter_by(
+            category=values.get("category", ""),
+            level=values.get("level", ""),
+            muscle=values.get("muscle", ""),
+            primary_only=values.get("role") == PRIMARY_ROLE,
+            equipment=values.get("equipment", ""),
+            tag=values.get("tag", ""),
+        )
+        return poses.search(values.get("q", ""))
+
+    def active(self) -> list[dict]:
+        """The filters in force, each with its label and a query string that removes it."""
+        values = self.values
+        found = []
+        if "q" in values:
+            found.append({"label": "Search", "value": f"“{values['q']}”", "remove": self._without("q")})
+        for name in self.FILTERS:
+            if name not in values:
+                continue
+            value = dict(self.fields[name].choices)[values[name]]
+            if name == "muscle" and values.get("role") == PRIMARY_ROLE:
+                value += " (primary)"
+            removing = ("muscle", "role") if name == "muscle" else (name,)
+            found.append({"label": self.fields[name].label, "value": value, "remove": self._without(*removing)})
+        return found
+
+    def _without(self, *names) -> str:
+        kept = {name: value for name, value in self.values.items() if name not in names}
+        if "muscle" not in kept:
+            kept.pop("role", None)
+        return "?" + urlencode(kept) if kept else ""
+
+    def canonical_query(self, page_number: int) -> str:
+        """The query string a search engine should index: a category listing and its pages.
+        Searches and other combinations point at the plain listing."""
+        values = self.values
+        if set(values) - {"category"}:
+            return ""
+        kept = dict(values)
+        if page_number > 1:
+            kept["page"] = page_number
+        return "?" + urlencode(kept) if kept else ""
