@@ -200,6 +200,9 @@ def main() -> int:
                 f"| {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |"
             )
         return 0
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
         if server is not None:
             stop_server(server)
