@@ -1,4 +1,33 @@
-from django.forms import Script
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.forms import Script, Textarea
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from . import services
+from .forms import PoseAdminForm, PoseStepFormSet
+from .models import (
+    Category,
+    Equipment,
+    Muscle,
+    Pose,
+    PoseBenefit,
+    PoseFAQ,
+    PoseImage,
+    PoseMistake,
+    PoseMuscle,
+    PoseOtherName,
+    PoseStep,
+    PoseTip,
+    Status,
+)
+from .text import fold
+
+THUMBNAIL_WIDTH = 64
 
 
 class SortableInlineMixin:
@@ -23,3 +52,270 @@ class SortableInlineMixin:
             formfield.widget.attrs.setdefault("class", "vIntegerField")
             formfield.widget.attrs["class"] += " sortable-position"
         return formfield
+
+
+def thumbnail(image: PoseImage | None, width: int = THUMBNAIL_WIDTH) -> str:
+    """A small preview of a stored picture; decorative, since its text sits next to it."""
+    if image is None or not image.file:
+        return "—"
+    height = round(image.height * width / image.width) if image.width else width
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy" class="yogasite-thumbnail">',
+        image.thumbnail_url,
+        width,
+        height,
+    )
+
+
+def publication_state(obj) -> str:
+    """Draft, Scheduled for …, or Published, as an editor needs to read it."""
+    if obj.status != Status.PUBLISHED:
+        return "Draft"
+    if obj.published_at and obj.published_at > timezone.now():
+        return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+    return "Published"
+
+
+# --- reference lists ----------------------------------------------------------
+
+
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "pose_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "slug", "description"]
+    # Explicit, because a counting query drops the model's default ordering.
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pose_count=Count("poses", distinct=True))
+
+    @admin.display(description="poses", ordering="pose_count")
+    def pose_count(self, obj):
+        return obj.pose_count
+
+
+@admin.register(Muscle)
+class MuscleAdmin(ReferenceItemAdmin):
+    pass
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(ReferenceItemAdmin):
+    pass
+
+
+@admin.register(Category)
+class CategoryAdmin(ReferenceItemAdmin):
+    pass
+
+
+# --- the parts of a pose ------------------------------------------------------
+
+
+class PoseTextInline(SortableInlineMixin, admin.TabularInline):
+    fields = ["text", "position"]
+    extra = 1
+    formfield_overrides = {
+        # Steps and tips are a sentence or a short paragraph: a short box that grows as needed.
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 90})},
+    }
+
+
+class PoseOtherNameInline(SortableInlineMixin, admin.TabularInline):
+    model = PoseOtherName
+    fields = ["name", "position"]
+    extra = 1
+
+
+class PoseStepInline(PoseTextInline):
+    model = PoseStep
+    formset = PoseStepFormSet
+
+
+class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
+    model = PoseMuscle
+    fields = ["muscle", "role", "position"]
+    autocomplete_fields = ["muscle"]
+    extra = 1
+
+
+class PoseImageInline(SortableInlineMixin, admin.TabularInline):
+    model = PoseImage
+    fields = ["preview", "file", "alt", "caption", "position"]
+    readonly_fields = ["preview"]
+    extra = 1
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Shown after saving."
+        return format_html("{}<br>{} × {} px", thumbnail(obj, width=120), obj.width, obj.height)
+
+
+class PoseBenefitInline(PoseTextInline):
+    model = PoseBenefit
+
+
+class PoseTipInline(PoseTextInline):
+    model = PoseTip
+
+
+class PoseMistakeInline(PoseTextInline):
+    model = PoseMistake
+
+
+class PoseFAQInline(SortableInlineMixin, admin.StackedInline):
+    model = PoseFAQ
+    fields = ["question", "answer", "position"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 90})},
+    }
+
+
+# --- poses --------------------------------------------------------------------
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "draft":
+            return queryset.filter(status=Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+@admin.register(Pose)
+class PoseAdmin(admin.ModelAdmin):
+    form = PoseAdminForm
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "sanskrit_name", "slug", "summary"]}),
+        (
+            "Publication",
+            {
+                "fields": ["status", "published_at", "visibility"],
+                "description": "Save as Draft while you work; “View on site” shows editors the draft as visitors "
+                "will see it. Every save is kept in the History.",
+            },
+        ),
+        ("About the pose", {"fields": ["category", "level", "equipment", "tags", "video_url"]}),
+        (
+            "Before and after",
+            {
+                "fields": [("warm_up", "warm_up_note"), ("cool_down", "cool_down_note")],
+                "description": "Pick poses that are already in the library; their own name, picture and steps are "
+                "shown on this pose's page, so you write them only once.",
+            },
+        ),
+    ]
+    readonly_fields = ["visibility"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["category", "warm_up", "cool_down"]
+    inlines = [
+        PoseOtherNameInline,
+        PoseStepInline,
+        PoseMuscleInline,
+        PoseImageInline,
+        PoseBenefitInline,
+        PoseTipInline,
+        PoseMistakeInline,
+        PoseFAQInline,
+    ]
+
+    list_display = ["thumbnail", "name", "sanskrit_name", "category", "level", "publication", "updated_at"]
+    list_display_links = ["thumbnail", "name"]
+    list_select_related = ["category"]
+    list_filter = [PublicationFilter, "category", "level", ("muscles", admin.RelatedOnlyFieldListFilter), "equipment"]
+    search_fields = ["name", "sanskrit_name", "other_names__name", "search_names"]
+    search_help_text = "Any of its names, with or without diacritics: “urdhva” finds “Ūrdhva Dhanurāsana”."
+    actions = ["publish", "unpublish", "duplicate"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("images", queryset=PoseImage.objects.order_by("position", "pk")))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are stored folded in search_names, so the folded term finds them with or without diacritics.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The other names are saved after the pose; fold them into its search names now.
+        form.instance.save(update_fields=["search_names"])
+
+    @admin.display(description="picture")
+    def thumbnail(self, obj):
+        return thumbnail(obj.main_image)
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, obj):
+        return publication_state(obj)
+
+    @admin.display(description="visibility")
+    def visibility(self, obj):
+        if obj.pk is None:
+            return "Not saved yet."
+        state = publication_state(obj)
+        if state == "Draft":
+            return "Draft: only editors can see it."
+        if state == "Published":
+            return "Published: visitors can see it."
+        return f"{state}: editors can see it until then."
+
+    @admin.action(description="Publish selected poses", permissions=["change"])
+    def publish(self, request, queryset):
+        published, refused = services.publish_poses(poses=queryset)
+        for pose in published:
+            self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
+        if published:
+            scheduled = [p for p in published if publication_state(p) != "Published"]
+            note = f" ({len(scheduled)} of them scheduled for later)" if scheduled else ""
+            self.message_user(request, f"Published {self._count(published)}{note}.", messages.SUCCESS)
+        if refused:
+            names = ", ".join(p.name for p in refused)
+            self.message_user(request, f"Not published, because they have no steps yet: {names}.", messages.WARNING)
+
+    @admin.action(description="Unpublish selected poses (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = services.unpublish_poses(poses=queryset)
+        for pose in changed:
+            self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
+        if changed:
+            self.message_user(
+                request,
+                f"Moved {self._count(changed)} back to draft; visitors no longer see them.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "The selected poses were already drafts.", messages.INFO)
+
+    @admin.action(description="Duplicate selected poses as drafts", permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [services.duplicate_pose(pose=pose) for pose in queryset]
+        for copy in copies:
+            self.log_addition(request, copy, [{"added": {}}])
+        if len(copies) == 1:
+            self.message_user(request, f"Made a draft copy: “{copies[0].name}”. Edit it below.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:poses_pose_change", args=[copies[0].pk]))
+        self.message_user(request, f"Made draft copies of {self._count(copies)}.", messages.SUCCESS)
+        return None
+
+    @staticmethod
+    def _count(poses) -> str:
+        return f"{len(poses)} pose" if len(poses) == 1 else f"{len(poses)} poses"
