@@ -109,6 +109,7 @@ class MuscleDetailView(DetailView):
             primary=[p for p in poses if p.muscle_role == PoseMuscle.Role.PRIMARY],
             secondary=[p for p in poses if p.muscle_role == PoseMuscle.Role.SECONDARY],
             highlight=[muscle],
+            og_image=next((p.main_image for p in poses if p.main_image), None),
             breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],
             **kwargs,
         )
