@@ -1,0 +1,362 @@
+import re
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from poses.models import Level
+from poses.views import HOME, video_host
+from yogasite.seo import absolute_url
+
+from . import timing
+from .models import Routine
+
+# Bands on the stored duration, in seconds: (label, more than, at most). A routine of exactly
+# 20 minutes is in "10 to 20", one of exactly 10 minutes is not "under 10".
+DURATION_BANDS = {
+    "under-10": ("Under 10 minutes", None, 599),
+    "10-20": ("10 to 20 minutes", 599, 1200),
+    "20-40": ("20 to 40 minutes", 1200, 2400),
+    "over-40": ("Over 40 minutes", 2400, None),
+}
+LEVELS = dict(Level.choices)
+
+
+def routines_crumb():
+    return ("Routines", reverse("routines:routine_list"))
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text split where the editor left a blank line."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
+
+
+def span_text(seconds: float) -> str:
+    """A hold's length: whole seconds up to two minutes ("90 s"), then minutes."""
+    whole = timing._round(seconds)
+    return f"{whole} s" if whole < 120 else timing.format_duration(seconds)
+
+
+def hold_text(step, breath_seconds) -> str:
+    """How long one repetition lasts, as the practitioner reads it: "10 breaths, about 50 s" or "30 s"."""
+    seconds = timing.rep_seconds(step, breath_seconds)
+    if step.hold_kind != "breaths":
+        return span_text(seconds)
+    unit = "breath" if step.hold_value == 1 else "breaths"
+    return f"{step.hold_value} {unit}, about {span_text(seconds)}"
+
+
+def sides_text(step) -> str:
+    if step.sides != "both":
+        return ""
+    return f"Both sides, {step.first_side} first"
+
+
+def stop_line(stop) -> str:
+    """A stop named in one line, as "Up next" shows it: "Thread the Needle, left side (30 s)"."""
+    side = f", {stop.side_label.lower()}" if stop.side_label else ""
+    return f"{stop.title}{side} ({stop.step.hold_text})"
+
+
+def decorate(routine, steps):
+    """Attach what the pages print for each step (hold, sides, time, paragraphs) to the loaded steps."""
+    for step in steps:
+        step.routine = routine  # already loaded: spares a query per step
+        step.hold_text = hold_text(step, routine.breath_seconds)
+        step.sides_text = sides_text(step)
+        step.seconds = timing.step_seconds(step, routine.breath_seconds)
+        step.paragraphs = paragraphs(step.instructions)
+        step.image = step.pose.main_image if step.pose_id else None
+    total = sum(step.seconds for step in steps) or 1
+    for step in steps:
+        # A plain decimal string: the timeline's flex-grow, whatever the locale would print.
+        step.share = f"{100 * step.seconds / total:.4f}"
+    return steps
+
+
+def props_of(steps) -> list:
+    """The props the routine's poses need, each once, in the order they first appear."""
+    seen = {}
+    for step in steps:
+        if step.pose_id:
+            for item in step.pose.equipment.all():
+                seen.setdefault(item.pk, item)
+    return list(seen.values())
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+def _query(values: dict) -> str:
+    return "?" + urlencode(values) if values else ""
+
+
+class RoutineFilterForm(forms.Form):
+    """The list's filters, read from the query string. A value it does not know is dropped."""
+
+    level = forms.ChoiceField(label="Level", required=False, choices=[("", "Any level"), *Level.choices])
+    duration = forms.ChoiceField(
+        label="Length",
+        required=False,
+        choices=[("", "Any length"), *((key, band[0]) for key, band in DURATION_BANDS.items())],
+    )
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    def __init__(self, data):
+        super().__init__(data, auto_id="filter-%s")
+        tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
+        self.fields["tag"].choices = [("", "Any tag"), *tags.values_list("slug", "name")]
+        self.is_valid()
+
+    @property
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def apply(self, routines):
+        values = self.values
+        if "level" in values:
+            routines = routines.filter(level=values["level"])
+        if "duration" in values:
+            _, above, at_most = DURATION_BANDS[values["duration"]]
+            if above is not None:
+                routines = routines.filter(duration_seconds__gt=above)
+            if at_most is not None:
+                routines = routines.filter(duration_seconds__lte=at_most)
+        if "tag" in values:
+            routines = routines.filter(tags__slug=values["tag"])
+        return routines
+
+    def active(self) -> list[dict]:
+        """The filters in force with a query string that removes each."""
+        values = self.values
+        return [
+            {
+                "label": self.fields[name].label,
+                "value": dict(self.fields[name].choices)[value],
+                "remove": _query({k: v for k, v in values.items() if k != name}),
+            }
+            for name, value in values.items()
+        ]
+
+
+class RoutineListView(ListView):
+    template_name = "routines/routine_list.html"
+    context_object_name = "routines"
+    paginate_by = 24
+
+    def get_queryset(self):
+        self.filters = RoutineFilterForm(self.request.GET)
+        return self.filters.apply(Routine.objects.published().for_listing()).order_by("title", "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # ?page=abc or a page past the end shows a page that exists: shared links outlive content.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.filters,
+            canonical_path=reverse("routines:routine_list"),
+            breadcrumbs=[HOME, ("Routines", None)],
+            **kwargs,
+        )
+
+
+# --- A routine -----------------------------------------------------------------------------------
+
+
+class RoutineDetailView(DetailView):
+    template_name = "routines/routine_detail.html"
+
+    def get_queryset(self):
+        return Routine.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        routine = self.object
+        steps = decorate(routine, list(routine.steps.all()))
+        return super().get_context_data(
+            steps=steps,
+            sections=timing.sections(steps),
+            props=props_of(steps),
+            **self.extra_context_for(steps),
+            **kwargs,
+        )
+
+    def extra_context_for(self, steps) -> dict:
+        routine = self.object
+        return {
+            "main_image": routine.main_image,
+            "video_host": video_host(routine.video_url),
+            "tags": list(routine.tags.all()),
+            "breadcrumbs": [HOME, routines_crumb(), (routine.title, None)],
+            "howto": howto_jsonld(self.request, routine, steps),
+        }
+
+
+class RoutineCheatSheetView(RoutineDetailView):
+    """The routine on one printable page: the same steps as the routine page, told briefly."""
+
+    template_name = "routines/routine_cheatsheet.html"
+
+    def extra_context_for(self, steps) -> dict:
+        routine = self.object
+        return {
+            "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Cheat sheet", None)]
+        }
+
+
+def howto_jsonld(request, routine, steps) -> dict:
+    page = absolute_url(request, routine.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": routine.title,
+        "url": page,
+        "totalTime": timing.iso_duration(routine.duration_seconds),
+        "step": [],
+    }
+    if routine.summary:
+        data["description"] = routine.summary
+    if routine.main_image:
+        data["image"] = absolute_url(request, routine.main_image.src)
+    for step in steps:
+        item = {
+            "@type": "HowToStep",
+            "position": step.number,
+            "name": step.display_title,
+            "text": " ".join(step.paragraphs) or f"{step.display_title}: {step.hold_text}.",
+            "url": f"{page}#step-{step.number}",
+        }
+        if step.image:
+            item["image"] = absolute_url(request, step.image.src)
+        data["step"].append(item)
+    return data
+
+
+# --- The player ----------------------------------------------------------------------------------
+
+
+def _player_routine(request, slug):
+    routine = get_object_or_404(Routine.objects.visible_to(request.user).for_player(), slug=slug)
+    steps = decorate(routine, list(routine.steps.all()))
+    return routine, timing.expand_stops(routine, steps)
+
+
+def _level(request, routine) -> str:
+    asked = request.GET.get("level", "")
+    return asked if asked in LEVELS else routine.level
+
+
+def _with_level(url: str, request) -> str:
+    """Keep the level the practitioner chose in the links they follow."""
+    asked = request.GET.get("level", "")
+    return f"{url}?{urlencode({'level': asked})}" if asked in LEVELS else url
+
+
+def player_start(request, slug):
+    routine, stops = _player_routine(request, slug)
+    if not stops:
+        raise Http404("This routine has no steps yet.")
+    return redirect(_with_level(reverse("routines:player_stop", args=[slug, 1]), request))
+
+
+def stop_data(stop) -> dict:
+    """One stop for the player's script: what it shows and how long it lasts."""
+    step = stop.step
+    image = step.image
+    return {
+        "step": step.number,
+        "title": stop.title,
+        "sanskrit": step.pose.sanskrit_name if step.pose_id else "",
+        "side": stop.side_label,
+        "section": stop.section_title,
+        "img": image
+        and {
+            "srcset": image.srcset,
+            "sizes": PLAYER_IMAGE_SIZES,
+            "src": image.src,
+            "alt": image.alt,
+            "width": image.width,
+            "height": image.height,
+        },
+        "text": stop_paragraphs(step),
+        "vars": {v.level: paragraphs(v.instructions) for v in step.variations.all()},
+        "kind": step.hold_kind,
+        "hold": step.hold_value,
+        "reps": stop.repetitions,
+        "manual": step.advance == "manual",
+    }
+
+
+PLAYER_IMAGE_SIZES = "(min-width: 60rem) 36rem, 100vw"
+
+
+def stop_paragraphs(step) -> list[str]:
+    if step.paragraphs:
+        return step.paragraphs
+    return [step.pose.summary] if step.pose_id and step.pose.summary else []
+
+
+def player_stop(request, slug, number):
+    routine, stops = _player_routine(request, slug)
+    if not 1 <= number <= len(stops):
+        raise Http404("No such stop in this routine.")
+    stop = stops[number - 1]
+    level = _level(request, routine)
+    base = reverse("routines:player_start", args=[slug])
+    finish_url = reverse("routines:player_finish", args=[slug])
+    previous_url = reverse("routines:player_stop", args=[slug, number - 1]) if number > 1 else None
+    next_url = reverse("routines:player_stop", args=[slug, number + 1]) if not stop.is_last else finish_url
+    suffix = f" · {routine.title} · Stop {number} of {len(stops)}"
+    data = {
+        "slug": routine.slug,
+        "title": routine.title,
+        "base": base,
+        "finish": finish_url,
+        "breath": float(routine.breath_seconds),
+        "level": routine.level,
+        "levels": LEVELS,
+        "start": number,
+        "titleSuffix": f" · {routine.title}",
+        "stops": [stop_data(s) for s in stops],
+    }
+    variation = stop.step.variation_for(level)
+    context = {
+        "routine": routine,
+        "stop": stop,
+        "total": len(stops),
+        "hold": stop.step.hold_text,
+        "paragraphs": stop_paragraphs(stop.step),
+        "image": stop.step.image,
+        "image_sizes": PLAYER_IMAGE_SIZES,
+        "time_left": timing.format_duration(stop.remaining),
+        "next_stop": stops[number] if not stop.is_last else None,
+        "next_line": stop_line(stops[number]) if not stop.is_last else "",
+        "level": level,
+        "level_name": LEVELS[level],
+        "variation": paragraphs(variation.instructions) if variation else [],
+        "levels": [(value, name, f"{base}{number}/?level={value}") for value, name in LEVELS.items()],
+        "previous_url": _with_level(previous_url, request) if previous_url else routine.get_absolute_url(),
+        "next_url": _with_level(next_url, request),
+        "player_data": data,
+        "page_title": stop.title + suffix,
+        "canonical_path": routine.get_absolute_url(),
+        "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Practice", None)],
+    }
+    return render(request, "routines/player.html", context)
+
+
+def player_finish(request, slug):
+    routine = get_object_or_404(Routine.objects.visible_to(request.user), slug=slug)
+    context = {
+        "routine": routine,
+        "restart_url": _with_level(reverse("routines:player_stop", args=[slug, 1]), request),
+        "canonical_path": routine.get_absolute_url(),
+        "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Finished", None)],
+    }
+    return render(request, "routines/player_finish.html", context)
