@@ -727,12 +727,14 @@ class _Reader:
         if hold is None:
             return kinds[0], HOLD_MIN
         given = [kind for kind in kinds if hold.get(kind) is not None]
-        if len(given) != 1:
+        if len(given) == 1:
+            kind = given[0]
+            return kind, self._integer(hold[kind], _key(path, kind), HOLD_MIN, HOLD_MAX) or HOLD_MIN
+        # With an unknown key (reported already), "give one of them" would only repeat it.
+        if given or set(hold) <= set(kinds):
             either = " or ".join(f'{{"{kind}": n}}' for kind in kinds)
             self.problem(path, f"give {either}, {'not both' if given else 'one of them'}")
-            return kinds[0], HOLD_MIN
-        kind = given[0]
-        return kind, self._integer(hold[kind], _key(path, kind), HOLD_MIN, HOLD_MAX) or HOLD_MIN
+        return kinds[0], HOLD_MIN
 
     def _variations(self, step: dict, path: str) -> tuple[tuple[str, str], ...]:
         variations: dict[str, str] = {}
