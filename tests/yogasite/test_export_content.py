@@ -283,3 +283,10 @@ def test_export_fails_clearly_when_a_picture_is_missing(tmp_path, settings):
 
     with pytest.raises(CommandError, match="missing from the media storage"):
         export(tmp_path / "backup")
+
+
+def test_export_into_a_path_that_is_a_file_fails_clearly(tmp_path):
+    (tmp_path / "taken").write_text("not a folder")
+
+    with pytest.raises(CommandError, match="^Cannot write to .*taken"):
+        export(tmp_path / "taken")

@@ -637,6 +637,17 @@ def test_a_picture_over_the_pixel_limit_is_refused_like_an_upload(tmp_path, sett
     assert len(lines) == 1 and lines[0].startswith('poses[0].images[0].file: "big.png": The image is 200 × 200 pixels')
 
 
+def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(tmp_path, settings):
+    settings.YOGASITE_IMAGE_MAX_BYTES = 1024
+    data = base_document()
+    _pose(data)["images"] = [{"file": picture(tmp_path, "big.jpg", fmt="JPEG"), "alt": "A person"}]
+
+    _, lines = failing_import(write_document(tmp_path, data))
+
+    assert len(lines) == 1 and lines[0].startswith('poses[0].images[0].file: "big.jpg": The file is')
+    assert "images may be at most 1 KB" in lines[0]
+
+
 # --- all or nothing ------------------------------------------------------------------------
 
 

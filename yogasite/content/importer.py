@@ -17,6 +17,7 @@ from taggit.models import Tag
 
 from poses import images
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
+from poses.services import POSE_PARTS
 from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 
@@ -286,14 +287,10 @@ def _write_poses(plan: _Plan, pictures: dict[str, _Picture], progress: _Progress
     Pose.objects.bulk_update([pose for pose, _ in written], ["warm_up", "cool_down"])
 
 
-def _pose_part_models() -> list:
-    return [model for _, model in stored.POSE_TEXTS] + [PoseOtherName, PoseFAQ, PoseMuscle, PoseImage]
-
-
 def _clear_pose_parts(pose_ids: list[int]) -> None:
     if not pose_ids:
         return
-    for model in _pose_part_models():
+    for model in POSE_PARTS:
         model.objects.filter(pose_id__in=pose_ids).delete()
     Pose.equipment.through.objects.filter(pose_id__in=pose_ids).delete()
     _clear_tags(Pose, pose_ids)

@@ -456,7 +456,11 @@ class _Reader:
         if key in self.files:
             return self.files[key]
         try:
+            images.check_size(source.stat().st_size)
             data = source.read_bytes()
+            picture = images.open_checked(data)
+        except ValidationError as error:
+            checked = _CheckedFile(problem=f"{_quoted(name)}: {error.messages[0]}")
         except FileNotFoundError:
             checked = _CheckedFile(problem=f"no such file {_quoted(name)}")
         except IsADirectoryError:
@@ -464,14 +468,9 @@ class _Reader:
         except OSError as error:
             checked = _CheckedFile(problem=f"cannot read {_quoted(name)}: {error.strerror}")
         else:
-            try:
-                picture = images.open_checked(data)
-            except ValidationError as error:
-                checked = _CheckedFile(problem=f"{_quoted(name)}: {error.messages[0]}")
-            else:
-                digest = hashlib.sha256(data).hexdigest()
-                extension = images.ACCEPTED_FORMATS[picture.format]
-                checked = _CheckedFile(digest=digest, stored_name=self._stored_name(source, data, digest, extension))
+            digest = hashlib.sha256(data).hexdigest()
+            extension = images.ACCEPTED_FORMATS[picture.format]
+            checked = _CheckedFile(digest=digest, stored_name=self._stored_name(source, data, digest, extension))
         self.files[key] = checked
         return checked
 

@@ -19,4 +19,6 @@ class Command(BaseCommand):
             result = export_site(directory=directory)
         except ExportFailed as error:
             raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"Cannot write to {directory}: {error.strerror}.") from None
         self.stdout.write(result.summary())
