@@ -156,6 +156,7 @@ class RoutineListView(ListView):
         # ?page=abc or a page past the end shows a page that exists: shared links outlive content.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)  # one query set, read once by the cards and the preview
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
