@@ -20,7 +20,7 @@ def variation_field(level: Level) -> forms.CharField:
         label=f"{level.label} variation",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=f"How a {level.label.lower()} practitioner can do this step. Leave empty if there is none.",
+        help_text=f"How to do this step at {level.label.lower()} level. Leave empty if there is none.",
     )
 
 
@@ -91,15 +91,16 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
     verbose_name = "step"
     verbose_name_plural = "steps"
     autocomplete_fields = ["pose"]
-    readonly_fields = ["lasts"]
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    ("pose", "title"),
-                    ("hold_value", "hold_kind", "repetitions", "lasts"),
-                    ("sides", "first_side", "advance"),
+                    "pose",
+                    "title",
+                    ("hold_value", "hold_kind", "repetitions"),
+                    ("sides", "first_side"),
+                    "advance",
                     "instructions",
                     ("starts_section", "section_title"),
                     "position",
@@ -117,17 +118,14 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
         ),
     ]
 
+    class Media:
+        css = {"all": ["routines/admin/routine-form.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("routine", "pose").prefetch_related("variations")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj is not None and obj.pk else 1
-
-    @admin.display(description="lasts")
-    def lasts(self, step):
-        if not step.pk:
-            return "Shown once saved"
-        return timing.format_duration(timing.step_seconds(step, step.routine.breath_seconds))
 
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):

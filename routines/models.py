@@ -72,7 +72,7 @@ class Routine(Publishable):
         max_length=80,
         unique=True,
         validators=[slug_validator],
-        help_text="The routine's address: /routines/<slug>/. Changing it breaks links to the old address.",
+        help_text="The end of the routine's address, after /routines/. Changing it breaks links to the old address.",
     )
     summary = models.CharField(
         max_length=300, blank=True, help_text="Shown in lists and as the search snippet; one or two plain sentences."
@@ -167,12 +167,12 @@ class RoutineStep(models.Model):
     starts_section = models.BooleanField(
         "starts a new section",
         default=False,
-        help_text="Tick to begin a new part of the routine at this step. The first step always begins one.",
+        help_text="Begins a new part of the routine here. The first step always does.",
     )
     section_title = models.CharField(
         max_length=160,
         blank=True,
-        help_text="Heading of the section this step begins: “Easy Pose and Twist”. Optional.",
+        help_text="Optional: “Easy Pose and Twist”.",
     )
     pose = models.ForeignKey(
         Pose,
@@ -195,12 +195,12 @@ class RoutineStep(models.Model):
         "hold",
         default=30,
         validators=[MinValueValidator(HOLD_MIN), MaxValueValidator(HOLD_MAX)],
-        help_text="How long one repetition on one side lasts, from 1 to 3600.",
+        help_text="One repetition on one side: 1 to 3600.",
     )
     repetitions = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(REPETITIONS_MIN), MaxValueValidator(REPETITIONS_MAX)],
-        help_text="How many rounds, from 1 to 100.",
+        help_text="1 to 100.",
     )
     sides = models.CharField(max_length=4, choices=Sides.choices, default=Sides.NONE)
     first_side = models.CharField(

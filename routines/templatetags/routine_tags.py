@@ -1,7 +1,7 @@
 from django import template
 
 from routines.markdown import render_markdown
-from routines.timing import format_duration, iso_duration
+from routines.timing import format_duration, iso_duration, step_seconds
 
 register = template.Library()
 
@@ -22,3 +22,11 @@ def duration_filter(seconds):
 def iso_duration_filter(seconds):
     """{{ routine.duration_seconds|iso_duration }}: "PT23M", for machine-readable markup."""
     return iso_duration(seconds)
+
+
+@register.filter(name="step_duration")
+def step_duration_filter(step, breath_seconds=None):
+    """{{ step|step_duration }} or {{ step|step_duration:routine.breath_seconds }}: how long the step lasts."""
+    if breath_seconds is None:
+        breath_seconds = step.routine.breath_seconds
+    return format_duration(step_seconds(step, breath_seconds))

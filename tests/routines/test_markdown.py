@@ -1,4 +1,5 @@
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
@@ -75,3 +76,15 @@ def test_template_filters_render_markdown_and_durations():
     template = Template("{% load routine_tags %}{{ body|markdown }}|{{ seconds|duration }}|{{ seconds|iso_duration }}")
     out = template.render(Context({"body": "**Go** <b>x</b>", "seconds": 3900}))
     assert out == "<p><strong>Go</strong> &lt;b&gt;x&lt;/b&gt;</p>|1 h 5 min|PT1H5M"
+
+
+def test_step_duration_filter_uses_the_routine_breath_length():
+    step = SimpleNamespace(
+        hold_kind="breaths",
+        hold_value=10,
+        repetitions=1,
+        sides="both",
+        routine=SimpleNamespace(breath_seconds=6),
+    )
+    template = Template("{% load routine_tags %}{{ step|step_duration }}|{{ step|step_duration:3 }}")
+    assert template.render(Context({"step": step})) == "2 min|1 min"
