@@ -165,11 +165,11 @@ def export_site(*, directory: Path) -> ExportResult:
     empty site gives the same site back."""
     directory = Path(directory)
     references = {
-        kind: [stored.reference_record(item) for item in model.objects.order_by("slug")]
+        kind: [record for _, record in stored.reference_records(model.objects.order_by("slug"))]
         for kind, model in stored.REFERENCE_MODELS.items()
     }
-    poses = [stored.pose_record(pose) for pose in stored.poses_with_parts(Pose.objects.order_by("slug"))]
-    routines = [stored.routine_record(r) for r in stored.routines_with_parts(Routine.objects.order_by("slug"))]
+    poses = [record for _, record in stored.pose_records(Pose.objects.order_by("slug"))]
+    routines = [record for _, record in stored.routine_records(Routine.objects.order_by("slug"))]
     document = {
         "format": FORMAT,
         "version": VERSION,

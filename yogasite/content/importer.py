@@ -121,27 +121,29 @@ def _plan(document: Document) -> dict[str, _Plan]:
     plans = {}
     for kind, model in stored.REFERENCE_MODELS.items():
         records = getattr(document, kind)
-        existing = model.objects.filter(slug__in=[r.slug for r in records])
-        plans[kind] = _compare(records, existing, stored.reference_record)
-    poses = Pose.objects.filter(slug__in=[r.slug for r in document.poses])
-    plans["poses"] = _compare(document.poses, stored.poses_with_parts(poses), stored.pose_record)
-    routines = Routine.objects.filter(slug__in=[r.slug for r in document.routines])
-    plans["routines"] = _compare(document.routines, stored.routines_with_parts(routines), stored.routine_record)
+        plans[kind] = _compare(records, stored.reference_records(model.objects.filter(slug__in=_slugs(records))))
+    plans["poses"] = _compare(document.poses, stored.pose_records(Pose.objects.filter(slug__in=_slugs(document.poses))))
+    routines = Routine.objects.filter(slug__in=_slugs(document.routines))
+    plans["routines"] = _compare(document.routines, stored.routine_records(routines))
     return plans
 
 
-def _compare(records: list, existing, as_record) -> _Plan:
+def _slugs(records: list) -> list[str]:
+    return [record.slug for record in records]
+
+
+def _compare(records: list, existing: list[tuple]) -> _Plan:
     """Sort records into new, changed and unchanged, comparing each with what is stored."""
-    current_by_slug = {item.slug: item for item in existing}
+    current_by_slug = {record.slug: (item, record) for item, record in existing}
     plan = _Plan()
     for record in records:
-        current = current_by_slug.get(record.slug)
+        current, stored_record = current_by_slug.get(record.slug, (None, None))
         if current is None:
             plan.created.append(record)
             continue
         if stored.keeps_publication_time(record, current):
             record = replace(record, published_at=current.published_at)
-        if as_record(current) == record:
+        if stored_record == record:
             plan.unchanged += 1
         else:
             plan.updated.append((record, current))
