@@ -231,18 +231,19 @@ class PoseQuerySet(PublishableQuerySet):
             return self.none()
         props = [item.pk for item in pose.equipment.all()]
         sharing = PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary).values("pose_id")
-        return (
+        candidates = (
             self.exclude(pk=pose.pk)
             .filter(pk__in=sharing)
-            .annotate(
-                props_shared=models.Count("equipment", filter=Q(equipment__in=props), distinct=True),
-                props_total=models.Count("equipment", distinct=True),
-            )
-            # Sets differ when the other pose lacks one of ours or has one we don't.
-            .filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
-            .prefetch_related("equipment")
-            .order_by("name")[:limit]
+            .annotate(props_total=models.Count("equipment", distinct=True))
         )
+        if props:
+            # Sets differ when the other pose lacks one of ours or has one we don't.
+            candidates = candidates.annotate(
+                props_shared=models.Count("equipment", filter=Q(equipment__in=props), distinct=True)
+            ).filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
+        else:
+            candidates = candidates.filter(props_total__gt=0)
+        return candidates.prefetch_related("equipment").order_by("name")[:limit]
 
     def working(self, muscle: "Muscle"):
         """Poses that work `muscle`, those where it is primary first; each carries `muscle_role`."""
@@ -274,7 +275,11 @@ class Pose(Publishable):
     )
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.BEGINNER)
     equipment = models.ManyToManyField(
-        Equipment, blank=True, related_name="poses", verbose_name="props", help_text="Props needed; none means body only."
+        Equipment,
+        blank=True,
+        related_name="poses",
+        verbose_name="props",
+        help_text="Props needed; none means body only.",
     )
     muscles = models.ManyToManyField(Muscle, through="PoseMuscle", related_name="poses", blank=True)
     warm_up = models.ForeignKey(
@@ -460,7 +465,10 @@ class BaseImage(models.Model):
     alt = models.CharField(
         "alt text",
         max_length=250,
-        help_text="What the picture shows, for people who cannot see it: “A person lying on their back, arched up on hands and feet”.",
+        help_text=(
+            "What the picture shows, for people who cannot see it: "
+            "“A person lying on their back, arched up on hands and feet”."
+        ),
     )
     caption = models.CharField(max_length=300, blank=True, help_text="Optional; shown under the picture.")
     width = models.PositiveIntegerField(default=0, editable=False)

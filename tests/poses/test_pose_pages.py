@@ -347,3 +347,13 @@ def test_extra_image_is_shown_in_the_gallery(client):
     html = client.get("/poses/g/").content.decode()
     gallery = html[html.index('class="gallery"') :]
     assert 'alt="Side view"' in gallery and 'alt="Main view"' not in gallery
+
+
+def test_a_pose_without_props_lists_poses_with_props_for_the_same_muscles(client):
+    muscle = MuscleFactory()
+    PoseFactory(slug="floor", primary=[muscle])
+    complete_pose(name="With A Block", primary=[muscle], equipment=[EquipmentFactory(name="Block")])
+    complete_pose(name="Also Floor", primary=[muscle])
+    html = client.get("/poses/floor/").content.decode()
+    section = html[html.index('id="same-muscles"') :]
+    assert "With A Block" in section and "Also Floor" not in section
