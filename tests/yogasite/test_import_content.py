@@ -612,6 +612,15 @@ def test_several_errors_are_reported_at_once_in_document_order(tmp_path):
     assert message == "Nothing was imported: 4 errors."
 
 
+def test_a_document_that_is_not_an_object_is_refused(tmp_path):
+    path = tmp_path / "content.json"
+    path.write_text("[]")
+
+    message, lines = failing_import(path)
+
+    assert lines == ["document: must be an object"] and message == "Nothing was imported: 1 error."
+
+
 def test_an_image_path_may_not_leave_the_folder_through_a_link(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
