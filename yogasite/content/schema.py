@@ -179,9 +179,6 @@ class Document:
     poses: list[PoseRecord] = field(default_factory=list)
     routines: list[RoutineRecord] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return sum(len(getattr(self, kind)) for kind in KINDS)
-
 
 def stored_image_name(digest: str, extension: str) -> str:
     """Where poses.images stores the original of a picture with this content address."""
