@@ -84,9 +84,19 @@ class RoutineStepForm(forms.ModelForm):
                 StepVariation.objects.filter(step=step, level=level).delete()
 
 
+class RoutineStepFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        kept = [f for f in kept if not (self.can_delete and self._should_delete_form(f))]
+        if self.instance.status == Status.PUBLISHED and not kept:
+            raise forms.ValidationError("A published routine needs at least one step. Add a step or keep it a draft.")
+
+
 class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
     model = RoutineStep
     form = RoutineStepForm
+    formset = RoutineStepFormSet
     template = "admin/routines/routine/step_inline.html"
     verbose_name = "step"
     verbose_name_plural = "steps"

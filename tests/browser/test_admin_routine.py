@@ -97,7 +97,7 @@ def test_an_editor_builds_and_reorders_a_routine_on_one_page(live_server, editor
     routine = Routine.objects.get(slug="back-strengthening-flow")
     steps = list(routine.steps.all())
     assert [s.display_title for s in steps] == ["Cobra Pose", "Sphinx Pose", "Child's Pose", "Lie still"]
-    assert [(s.title, [g.title for g in routine.sections]) for s in steps][0][1] == ["", "Rest and release"]
+    assert [(group.title, len(group.steps)) for group in routine.sections] == [("", 2), ("Rest and release", 2)]
     assert [s.starts_section for s in steps] == [False, False, True, False]
     assert (steps[0].sides, steps[0].first_side) == ("both", "left")
     assert steps[1].variations.get().instructions == "Keep the forearms on the mat."

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,3 +231,25 @@ def test_duplicate_action_makes_a_draft_copy(admin_client):
     copy = Routine.objects.get(slug="hip-flow-copy")
     assert copy.status == "draft" and copy.steps.count() == 1
     assert "Copied “Hip Flow” as the draft “Hip Flow (copy)”." in response.content.decode()
+
+
+def test_view_on_site_opens_a_draft_for_the_editor(admin_client, client):
+    routine = RoutineFactory(slug="quiet-evening", status="draft")
+    RoutineStepFactory(routine=routine)
+    change = admin_client.get(reverse("admin:routines_routine_change", args=[routine.pk])).content.decode()
+    assert "View on site" in change
+    content_type = ContentType.objects.get_for_model(Routine)
+    response = admin_client.get(reverse("admin:view_on_site", args=[content_type.pk, routine.pk]))
+    assert response.status_code == 302 and response.url.endswith("/routines/quiet-evening/")
+    assert admin_client.get("/routines/quiet-evening/").status_code == 200
+    assert client.get("/routines/quiet-evening/").status_code == 404
+
+
+def test_a_routine_cannot_be_published_without_steps(admin_client):
+    response = admin_client.post(reverse("admin:routines_routine_add"), routine_form([], status="published"))
+    assert response.status_code == 200
+    assert "A published routine needs at least one step." in response.content.decode()
+    assert not Routine.objects.exists()
+
+    admin_client.post(reverse("admin:routines_routine_add"), routine_form([], status="draft"))
+    assert Routine.objects.get().status == "draft"
