@@ -1,0 +1,334 @@
+"""The routine player in real Chromium, with Playwright's clock standing in for time.
+
+The routine (tests.factories.complete_routine, 6 steps) plays as 8 stops, 280 s in all:
+1 Flow Pose 1 (30 s) · 2 Flow Pose 2, right side (30 s) · 3 Flow Pose 2, left side (30 s) ·
+4 Flow Pose 3 (6 breaths × 3 rounds, 30 s each) · 5 Flow Pose 1 (30 s) · 6 Rest, right side (20 s) ·
+7 Rest, left side (20 s) · 8 Flow Pose 3 (30 s, waits for the practitioner).
+Each stop begins with the default 5 s get-ready.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import complete_routine
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+READY_MS = 5_000
+
+# Speech and the wake lock, recorded instead of performed: headless Chromium has no voice and
+# no screen to keep awake. Installed before the page's own scripts run.
+RECORDERS = """
+window.spoken = [];
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+Object.defineProperty(window, "speechSynthesis", {
+  configurable: true,
+  value: { speak(u) { window.spoken.push(u.text); }, cancel() {} },
+});
+window.locks = [];
+Object.defineProperty(navigator, "wakeLock", {
+  configurable: true,
+  value: {
+    async request(type) {
+      const lock = { type, released: false, handlers: [],
+        addEventListener(name, handler) { this.handlers.push(handler); },
+        async release() { this.released = true; this.handlers.forEach((h) => h()); } };
+      window.locks.push(lock);
+      return lock;
+    },
+  },
+});
+"""
+
+
+@pytest.fixture
+def routine():
+    return complete_routine(steps=6, slug="flow", title="Morning Flow")
+
+
+def stop_url(live_server, number, query=""):
+    return f"{live_server.url}/routines/flow/play/{number}/{query}"
+
+
+def open_player(page, live_server, number=1, query=""):
+    page.add_init_script(RECORDERS)
+    page.clock.install()
+    page.goto(stop_url(live_server, number, query))
+    expect(page.locator("[data-bind=toggle]")).to_be_visible()
+    return page
+
+
+def start(page):
+    page.get_by_role("button", name="Start", exact=True).click()
+
+
+def timer(page):
+    return page.get_by_role("timer")
+
+
+def phase(page):
+    return page.locator("[data-bind=phase]")
+
+
+def heading(page):
+    return page.locator("#stop-title")
+
+
+def count(page):
+    return page.locator("[data-bind=count]")
+
+
+def test_player_counts_down_and_moves_on_by_itself(page, live_server, routine):
+    open_player(page, live_server)
+    expect(timer(page)).to_have_text("0:30")  # before starting: how long the hold will be
+    start(page)
+    expect(phase(page)).to_have_text("Get ready")
+    expect(timer(page)).to_have_text("0:05")
+    page.clock.run_for(READY_MS)
+    expect(phase(page)).to_have_text("Hold")
+    expect(timer(page)).to_have_text("0:30")
+    page.clock.run_for(12_000)
+    expect(timer(page)).to_have_text("0:18")
+    expect(page.locator("[data-bind=left]")).to_have_text("4 min")  # 268 s of 280 s
+    page.clock.run_for(18_000)
+    expect(heading(page)).to_have_text("Flow Pose 2")
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    expect(page.locator("[data-bind=side]")).to_have_text("Right side")
+    expect(page.locator("[data-bind=next]")).to_have_text("Flow Pose 2, left side (30 s)")
+    expect(page).to_have_url(stop_url(live_server, 2))
+    expect(page.locator("[aria-live=polite]")).to_have_text("Stop 2 of 8: Flow Pose 2, Right side")
+    expect(phase(page)).to_have_text("Get ready")
+    # Moving on by itself leaves focus where it was.
+    assert page.evaluate("document.activeElement.id") != "stop-title"
+
+
+def test_countdown_is_a_quiet_timer_and_stop_changes_are_announced_once(page, live_server, routine):
+    open_player(page, live_server)
+    assert timer(page).get_attribute("aria-live") == "off"
+    assert page.locator("[aria-live=polite]").count() == 1
+
+
+def test_space_pauses_and_resumes(page, live_server, routine):
+    open_player(page, live_server)
+    page.keyboard.press("Space")
+    page.clock.run_for(READY_MS + 10_000)
+    expect(timer(page)).to_have_text("0:20")
+    page.keyboard.press("Space")
+    expect(phase(page)).to_have_text("Paused")
+    expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    page.clock.run_for(60_000)
+    expect(timer(page)).to_have_text("0:20")
+    expect(count(page)).to_have_text("Stop 1 of 8")
+    page.keyboard.press("Space")
+    expect(phase(page)).to_have_text("Hold")
+    page.clock.run_for(19_000)
+    expect(timer(page)).to_have_text("0:01")
+    page.clock.run_for(1_000)
+    expect(count(page)).to_have_text("Stop 2 of 8")
+
+
+def test_arrow_keys_move_between_stops_and_r_restarts_the_stop(page, live_server, routine):
+    open_player(page, live_server)
+    page.keyboard.press("ArrowRight")
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    expect(page).to_have_url(stop_url(live_server, 2))
+    expect(heading(page)).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(count(page)).to_have_text("Stop 3 of 8")
+    page.keyboard.press("ArrowLeft")
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    page.keyboard.press("Space")
+    page.clock.run_for(READY_MS + 12_000)
+    expect(timer(page)).to_have_text("0:18")
+    page.keyboard.press("r")
+    expect(phase(page)).to_have_text("Get ready")
+    expect(timer(page)).to_have_text("0:05")
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    page.go_back()  # each manual move is a step in the browser's history
+    expect(count(page)).to_have_text("Stop 3 of 8")
+    expect(page).to_have_url(stop_url(live_server, 3))
+
+
+def test_buttons_do_what_the_keys_do(page, live_server, routine):
+    open_player(page, live_server)
+    page.get_by_role("button", name="Next").click()
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    page.get_by_role("button", name="Previous").click()
+    expect(count(page)).to_have_text("Stop 1 of 8")
+    start(page)
+    page.clock.run_for(READY_MS + 25_000)
+    expect(timer(page)).to_have_text("0:05")
+    page.get_by_role("button", name="+15 s for this hold").click()
+    expect(timer(page)).to_have_text("0:20")
+    page.get_by_role("button", name="Restart this stop").click()
+    expect(phase(page)).to_have_text("Get ready")
+    page.get_by_role("button", name="Pause").click()
+    expect(phase(page)).to_have_text("Paused")
+
+
+def test_both_sides_run_right_then_left(page, live_server, routine):
+    open_player(page, live_server, 2)
+    start(page)
+    expect(page.locator("[data-bind=side]")).to_have_text("Right side")
+    page.clock.run_for(READY_MS + 30_000)
+    expect(count(page)).to_have_text("Stop 3 of 8")
+    expect(heading(page)).to_have_text("Flow Pose 2")
+    expect(page.locator("[data-bind=side]")).to_have_text("Left side")
+    spoken = page.evaluate("window.spoken")
+    assert spoken[0] == "Flow Pose 2. Right side."
+    assert spoken[1:4] == ["3", "2", "1"]
+    assert spoken[4] == "Switch sides. Left side."
+
+
+def test_rounds_are_counted_within_the_stop(page, live_server, routine):
+    open_player(page, live_server, 4)
+    start(page)
+    page.clock.run_for(READY_MS)
+    expect(page.locator("[data-bind=round]")).to_have_text("Round 1 of 3")
+    page.clock.run_for(30_000)
+    expect(page.locator("[data-bind=round]")).to_have_text("Round 2 of 3")
+    expect(count(page)).to_have_text("Stop 4 of 8")
+    page.clock.run_for(60_000)
+    expect(count(page)).to_have_text("Stop 5 of 8")
+
+
+def test_manual_step_waits_then_finishes_with_the_time_practised(page, live_server, routine):
+    open_player(page, live_server, 8)
+    start(page)
+    page.clock.run_for(READY_MS + 30_000)
+    expect(phase(page)).to_have_text("Time is up. Tap Next or press → when ready")
+    page.keyboard.press("Space")  # a pause is not practice
+    page.clock.run_for(100_000)
+    page.keyboard.press("Space")
+    page.clock.run_for(10_000)
+    expect(count(page)).to_have_text("Stop 8 of 8")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible()
+    expect(page.locator("[data-bind=practised]")).to_have_text("45 s")
+    expect(page).to_have_url(f"{live_server.url}/routines/flow/play/finish/")
+    assert page.evaluate("localStorage.getItem('yogasite:player:flow')") is None
+
+
+def test_time_stays_right_when_the_tab_is_throttled(page, live_server, routine):
+    open_player(page, live_server)
+    start(page)
+    # Jump 85 s at once, firing due timers at most once: as a throttled background tab would.
+    page.clock.fast_forward(READY_MS + 30_000 + READY_MS + 30_000 + READY_MS + 10_000)
+    expect(count(page)).to_have_text("Stop 3 of 8")
+    expect(timer(page)).to_have_text("0:20")
+
+
+def test_reload_offers_to_resume_at_the_same_stop(page, live_server, routine):
+    open_player(page, live_server)
+    start(page)
+    page.clock.run_for(READY_MS + 30_000 + READY_MS + 10_000)
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    page.reload()
+    expect(page).to_have_url(stop_url(live_server, 2))
+    prompt = page.get_by_role("region", name="Resume your practice")
+    expect(prompt).to_contain_text("You stopped at stop 2 of 8: Flow Pose 2.")
+    page.get_by_role("button", name="Resume at stop 2").click()
+    expect(prompt).to_be_hidden()
+    expect(count(page)).to_have_text("Stop 2 of 8")
+    expect(timer(page)).to_have_text("0:20")
+    expect(phase(page)).to_have_text("Hold")
+
+
+def test_start_over_goes_back_to_the_first_stop(page, live_server, routine):
+    open_player(page, live_server, 5)
+    start(page)
+    page.clock.run_for(2_000)
+    page.reload()
+    page.get_by_role("button", name="Start over").click()
+    expect(count(page)).to_have_text("Stop 1 of 8")
+    expect(phase(page)).to_have_text("Get ready")
+
+
+def test_screen_is_kept_awake_only_while_playing(page, live_server, routine):
+    open_player(page, live_server)
+    start(page)
+    page.clock.run_for(1_000)
+    assert page.evaluate("window.locks.map((l) => [l.type, l.released])") == [["screen", False]]
+    page.keyboard.press("Space")
+    page.clock.run_for(1_000)
+    assert page.evaluate("window.locks.every((l) => l.released)")
+
+
+def test_settings_stay_and_change_the_holds(page, live_server, routine):
+    open_player(page, live_server, 4)
+    page.get_by_text("Settings").click()
+    page.get_by_label("Length of the holds").select_option("2")
+    page.get_by_label("One breath, in seconds").fill("6")
+    page.get_by_label("One breath, in seconds").dispatch_event("change")
+    page.get_by_label("Get ready, in seconds").fill("3")
+    page.get_by_label("Get ready, in seconds").dispatch_event("change")
+    voice = page.get_by_role("button", name="Voice")
+    voice.click()
+    expect(voice).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("[data-bind=hold]")).to_have_text("6 breaths, about 72 s")  # 6 × 6 s × 2
+    page.reload()
+    expect(page.locator("[data-bind=hold]")).to_have_text("6 breaths, about 72 s")
+    page.get_by_text("Settings").click()
+    expect(page.get_by_label("Length of the holds")).to_have_value("2")
+    expect(page.get_by_role("button", name="Voice")).to_have_attribute("aria-pressed", "false")
+    start(page)
+    expect(timer(page)).to_have_text("0:03")
+    page.clock.run_for(3_000 + 70_000)
+    assert page.evaluate("window.spoken") == []
+
+
+def test_level_links_change_the_variation_without_leaving_the_stop(page, live_server, routine):
+    open_player(page, live_server, 4)
+    expect(page.locator("[data-bind=variationTitle]")).to_have_text("Beginner variation")
+    page.get_by_role("link", name="Advanced").click()
+    expect(page.locator("[data-bind=variationTitle]")).to_have_text("Advanced variation")
+    expect(page.locator("[data-bind=variationText]")).to_have_text("Harder: lift higher in step 3.")
+    expect(page).to_have_url(stop_url(live_server, 4, "?level=advanced"))
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(stop_url(live_server, 5, "?level=advanced"))
+    expect(page.locator("[data-bind=variationText]")).to_have_text("Harder: lift higher in step 4.")
+    page.goto(stop_url(live_server, 1))  # the chosen level stays
+    expect(page.locator("[data-bind=variationTitle]")).to_have_text("Advanced variation")
+
+
+def test_without_speech_the_tone_stands_in(page, live_server, routine):
+    page.add_init_script("delete window.speechSynthesis; delete Window.prototype.speechSynthesis;")
+    page.clock.install()
+    page.goto(stop_url(live_server, 1))
+    page.get_by_text("Settings").click()
+    expect(page.get_by_role("button", name="Voice")).to_be_disabled()
+    expect(page.get_by_text("This browser cannot speak")).to_be_visible()
+    start(page)
+    page.clock.run_for(READY_MS + 30_000)
+    expect(count(page)).to_have_text("Stop 2 of 8")
+
+
+def test_stop_by_stop_without_javascript(browser, live_server, routine):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/routines/flow/")
+    page.get_by_role("link", name="Start practice").first.click()
+    for number in range(1, 9):
+        expect(page.get_by_text(f"Stop {number} of 8")).to_be_visible()
+        expect(page.get_by_role("button", name="Start")).to_be_hidden()
+        page.get_by_role("link", name="Finish" if number == 8 else "Next stop").click()
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible()
+    context.close()
+
+
+def test_controls_are_big_enough_to_hit_on_a_phone(phone_page, live_server, routine):
+    open_player(phone_page, live_server)
+    buttons = phone_page.locator(".player-controls button")
+    assert buttons.count() == 5
+    for index in range(buttons.count()):
+        box = buttons.nth(index).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+
+
+def test_reduced_motion_stills_the_progress_bar(page, live_server, routine):
+    page.emulate_media(reduced_motion="reduce")
+    open_player(page, live_server)
+    bar = page.locator("[data-bind=bar]")
+    assert bar.evaluate("(node) => getComputedStyle(node).transitionDuration") == "0s"
+    page.emulate_media(reduced_motion="no-preference")
+    assert bar.evaluate("(node) => getComputedStyle(node).transitionDuration") != "0s"
