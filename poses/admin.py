@@ -27,7 +27,7 @@ from .models import (
 )
 from .text import fold
 
-THUMBNAIL_WIDTH = 64
+THUMBNAIL_SIZE = 64
 
 
 class SortableInlineMixin:
@@ -54,11 +54,13 @@ class SortableInlineMixin:
         return formfield
 
 
-def thumbnail(image: PoseImage | None, width: int = THUMBNAIL_WIDTH) -> str:
-    """A small preview of a stored picture; decorative, since its text sits next to it."""
+def thumbnail(image: PoseImage | None, box: int = THUMBNAIL_SIZE) -> str:
+    """A small preview of a stored picture, fitted into a square box; decorative, since its text sits next to it."""
     if image is None or not image.file:
         return "—"
-    height = round(image.height * width / image.width) if image.width else width
+    width, height = (image.width, image.height) if image.width and image.height else (box, box)
+    scale = box / max(width, height)
+    width, height = max(1, round(width * scale)), max(1, round(height * scale))
     return format_html(
         '<img src="{}" alt="" width="{}" height="{}" loading="lazy" class="yogasite-thumbnail">',
         image.thumbnail_url,
@@ -72,7 +74,7 @@ def publication_state(obj) -> str:
     if obj.status != Status.PUBLISHED:
         return "Draft"
     if obj.published_at and obj.published_at > timezone.now():
-        return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+        return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'SHORT_DATETIME_FORMAT')}"
     return "Published"
 
 
@@ -132,6 +134,10 @@ class PoseStepInline(PoseTextInline):
     model = PoseStep
     formset = PoseStepFormSet
 
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new pose usually gets several steps at once.
+        return 3 if obj is None else 1
+
 
 class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
     model = PoseMuscle
@@ -140,21 +146,23 @@ class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
     extra = 1
 
 
-class PoseImageInline(SortableInlineMixin, admin.TabularInline):
+class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
     fields = ["preview", "file", "alt", "caption", "position"]
     readonly_fields = ["preview"]
-    extra = 1
+    extra = 0
 
     @admin.display(description="preview")
     def preview(self, obj):
         if not obj.pk:
-            return "Shown after saving."
-        return format_html("{}<br>{} × {} px", thumbnail(obj, width=120), obj.width, obj.height)
+            return "Shown after saving. The first picture is the pose's main one."
+        return format_html("{}<br>{} × {} px", thumbnail(obj, box=160), obj.width, obj.height)
 
 
 class PoseBenefitInline(PoseTextInline):
     model = PoseBenefit
+    verbose_name = "benefit"
+    verbose_name_plural = "benefits"
 
 
 class PoseTipInline(PoseTextInline):
@@ -193,6 +201,12 @@ class PublicationFilter(admin.SimpleListFilter):
         if self.value() == "published":
             return queryset.published()
         return queryset
+
+
+class MuscleFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "muscle worked"
 
 
 @admin.register(Pose)
@@ -234,13 +248,17 @@ class PoseAdmin(admin.ModelAdmin):
         PoseFAQInline,
     ]
 
-    list_display = ["thumbnail", "name", "sanskrit_name", "category", "level", "publication", "updated_at"]
-    list_display_links = ["thumbnail", "name"]
+    list_display = ["thumbnail", "names", "category", "level", "publication", "last_change"]
+    list_display_links = ["thumbnail", "names"]
     list_select_related = ["category"]
-    list_filter = [PublicationFilter, "category", "level", ("muscles", admin.RelatedOnlyFieldListFilter), "equipment"]
+    list_filter = [PublicationFilter, "category", "level", ("muscles", MuscleFilter), "equipment"]
     search_fields = ["name", "sanskrit_name", "other_names__name", "search_names"]
     search_help_text = "Any of its names, with or without diacritics: “urdhva” finds “Ūrdhva Dhanurāsana”."
     actions = ["publish", "unpublish", "duplicate"]
+
+    class Media:
+        css = {"all": ["admin/yogasite/pose-admin.css"]}
+
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -263,9 +281,20 @@ class PoseAdmin(admin.ModelAdmin):
     def thumbnail(self, obj):
         return thumbnail(obj.main_image)
 
+    @admin.display(description="name (Sanskrit name)", ordering="name")
+    def names(self, obj):
+        # One column for both names keeps the list readable next to the filters.
+        if not obj.sanskrit_name:
+            return obj.name
+        return format_html('{}<br><span class="yogasite-sanskrit">{}</span>', obj.name, obj.sanskrit_name)
+
     @admin.display(description="status", ordering="status")
     def publication(self, obj):
         return publication_state(obj)
+
+    @admin.display(description="last change", ordering="updated_at")
+    def last_change(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description="visibility")
     def visibility(self, obj):

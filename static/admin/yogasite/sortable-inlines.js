@@ -93,8 +93,12 @@
     return Boolean(box && box.checked);
   }
 
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
   function controlKey(prefix, name) {
-    return name.replace(new RegExp("^" + prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "-(\\d+|__prefix__)-"), "");
+    return name.replace(new RegExp("^" + escapeRegExp(prefix) + "-(\\d+|__prefix__)-"), "");
   }
 
   function controlValue(control) {
@@ -168,10 +172,12 @@
       if (holder) holder.classList.add("sortable-hidden");
     }
 
+    // Tabular: after the row's caption, which Django floats above the row; stacked: heading first.
     const cell = row.tagName === "TR" ? row.querySelector("td.original") : row.querySelector("h3");
     if (cell) {
       cell.classList.add("sortable-cell");
-      cell.prepend(controls);
+      if (row.tagName === "TR") cell.append(controls);
+      else cell.prepend(controls);
     }
   }
 
@@ -304,11 +310,15 @@
   // Removing an unsaved row makes Django renumber every form in display order,
   // which would turn a saved row moved below a new one into a new form. Give saved
   // rows their original form numbers back and number the new rows after them.
+  // Django renumbers after announcing the removal, so this waits for it to finish.
   document.addEventListener("formset:removed", (event) => {
     const prefix = event.detail && event.detail.formsetName;
     const group = prefix && document.getElementById(prefix + "-group");
-    if (!group || !group.classList.contains("sortable-inline")) return;
-    const pattern = new RegExp("(" + prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "-(\\d+|__prefix__))");
+    if (group && group.classList.contains("sortable-inline")) queueMicrotask(() => restoreFormNumbers(group, prefix));
+  });
+
+  function restoreFormNumbers(group, prefix) {
+    const pattern = new RegExp("(" + escapeRegExp(prefix) + "-(\\d+|__prefix__))");
     const all = rows(group);
     let next = all.filter((row) => row.dataset.sortableIndex !== undefined).length;
     all.forEach((row) => {
@@ -321,7 +331,7 @@
       });
     });
     renumber(group);
-  });
+  }
 
   // Whatever happened since the last move (a row filled in, a row marked for
   // deletion), the saved order is the order on screen.
