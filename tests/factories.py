@@ -209,6 +209,39 @@ class RoutineImageFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+def backbend_pose():
+    """The product's model page: a Backbend with every section filled, its warm-up and cool-down."""
+    lower_back = MuscleFactory(slug="lower-back", name="Lower Back", description="Steadies the spine.")
+    middle_back = MuscleFactory(slug="middle-back", name="Middle Back", description="Helps you turn the torso.")
+    calves = MuscleFactory(slug="calves", name="Calves", description="Point and steady the feet.")
+    glutes = MuscleFactory(slug="glutes", name="Glutes", description="Extend the hips.")
+    backbends = CategoryFactory(slug="backbends", name="Backbends", description="Poses that arch the spine.")
+    cobra = complete_pose(name="Cobra Pose", slug="cobra", sanskrit_name="Bhujaṅgāsana", category=backbends)
+    hug = complete_pose(name="Knees to Chest", slug="knees-to-chest", sanskrit_name="Apānāsana")
+    return complete_pose(
+        name="Backbend",
+        slug="backbend",
+        sanskrit_name="Ūrdhva Dhanurāsana",
+        summary="A full arch of the spine, lifted from the hands and feet.",
+        level="advanced",
+        category=backbends,
+        other_names=["Wheel Pose"],
+        equipment=[EquipmentFactory(slug="mat", name="Mat")],
+        tags=["heart opener"],
+        primary=[lower_back, middle_back],
+        secondary=[calves, glutes],
+        steps=4,
+        tips=5,
+        benefits=4,
+        mistakes=3,
+        faqs=3,
+        images=2,
+        warm_up=cobra,
+        cool_down=hug,
+        video_url="https://www.youtube.com/watch?v=abc",
+    )
+
+
 # --- complete routines, as the routine pages and the player show them ------
 
 

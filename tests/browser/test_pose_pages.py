@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.factories import CategoryFactory, EquipmentFactory, MuscleFactory, complete_pose
+from tests.factories import CategoryFactory, EquipmentFactory, backbend_pose, complete_pose
 
 pytestmark = pytest.mark.browser
 
@@ -15,38 +15,16 @@ DEMO = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 @pytest.fixture
 def studio(transactional_db):
     """A small library with pictures, so that image rules and layout are exercised."""
-    lower_back = MuscleFactory(slug="lower-back", name="Lower Back", description="Steadies the spine.")
-    middle_back = MuscleFactory(slug="middle-back", name="Middle Back", description="Helps you turn the torso.")
-    calves = MuscleFactory(slug="calves", name="Calves", description="Point and steady the feet.")
-    glutes = MuscleFactory(slug="glutes", name="Glutes", description="Extend the hips.")
-    backbends = CategoryFactory(slug="backbends", name="Backbends", description="Poses that arch the spine.")
+    backbend = backbend_pose()
+    lower_back, glutes = backbend.primary_muscles[0], backbend.secondary_muscles[1]
     standing = CategoryFactory(slug="standing", name="Standing", description="Poses on your feet.")
     block = EquipmentFactory(slug="block", name="Block")
-    cobra = complete_pose(name="Cobra Pose", slug="cobra", sanskrit_name="Bhujaṅgāsana", category=backbends)
-    hug = complete_pose(name="Knees to Chest", slug="knees-to-chest", sanskrit_name="Apānāsana")
     complete_pose(
-        name="Backbend",
-        slug="backbend",
-        sanskrit_name="Ūrdhva Dhanurāsana",
-        summary="A full arch of the spine, lifted from the hands and feet.",
-        level="advanced",
-        category=backbends,
-        other_names=["Wheel Pose"],
-        tags=["heart opener"],
-        primary=[lower_back, middle_back],
-        secondary=[calves, glutes],
-        steps=4,
-        tips=5,
-        benefits=4,
-        mistakes=3,
-        faqs=3,
-        images=2,
-        warm_up=cobra,
-        cool_down=hug,
-        video_url="https://www.youtube.com/watch?v=abc",
-    )
-    complete_pose(
-        name="Supported Bridge", slug="supported-bridge", category=backbends, primary=[lower_back], equipment=[block]
+        name="Supported Bridge",
+        slug="supported-bridge",
+        category=backbend.category,
+        primary=[lower_back],
+        equipment=[block],
     )
     for name in ["Mountain Pose", "Warrior II", "Tree Pose", "Chair Pose"]:
         complete_pose(name=name, category=standing, primary=[glutes], level="beginner")
