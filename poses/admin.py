@@ -54,7 +54,7 @@ class SortableInlineMixin:
         return formfield
 
 
-def thumbnail(image: PoseImage | None, box: int = THUMBNAIL_SIZE) -> str:
+def thumbnail(image: PoseImage | None, box: int = THUMBNAIL_SIZE, loading: str = "lazy") -> str:
     """A small preview of a stored picture, fitted into a square box; decorative, since its text sits next to it."""
     if image is None or not image.file:
         return "—"
@@ -62,10 +62,11 @@ def thumbnail(image: PoseImage | None, box: int = THUMBNAIL_SIZE) -> str:
     scale = box / max(width, height)
     width, height = max(1, round(width * scale)), max(1, round(height * scale))
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy" class="yogasite-thumbnail">',
+        '<img src="{}" alt="" width="{}" height="{}" loading="{}" class="yogasite-thumbnail">',
         image.thumbnail_url,
         width,
         height,
+        loading,
     )
 
 
@@ -156,7 +157,7 @@ class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     def preview(self, obj):
         if not obj.pk:
             return "Shown after saving. The first picture is the pose's main one."
-        return format_html("{}<br>{} × {} px", thumbnail(obj, box=160), obj.width, obj.height)
+        return format_html("{}<br>{} × {} px", thumbnail(obj, box=160, loading="eager"), obj.width, obj.height)
 
 
 class PoseBenefitInline(PoseTextInline):
