@@ -29,6 +29,7 @@ FLOOR_Y = 655  # pixels from the top of the picture
 TORSO, NECK, HEAD_R = 150, 40, 30
 UPPER_ARM, FOREARM = 80, 76
 THIGH, SHIN, FOOT = 115, 110, 34
+SEAT_TOP, CHAIR_DEPTH, CHAIR_HALF_WIDTH = 112, 150, 118
 
 SKIN = (201, 146, 112)
 HAIR = (61, 43, 38)
@@ -40,7 +41,6 @@ CORK = (214, 182, 135)
 BOLSTER = (96, 124, 160)
 BLANKET = (214, 128, 96)
 CUSHION = (190, 98, 76)
-STRAP = (226, 165, 52)
 
 Vec = tuple[float, float]
 
@@ -306,15 +306,14 @@ class Prop:
     y: float = 0.0
     w: float = 0.0
     h: float = 0.0
-    points: list[Vec] = field(default_factory=list)
-    front: bool = False  # drawn over the person
 
     def extent(self) -> tuple[float, float, float]:
-        if self.points:
-            xs = [p[0] for p in self.points]
-            return min(xs), max(xs), max(p[1] for p in self.points)
         if self.kind == "wall":
             return self.x - 10, self.x + 10, 0
+        if self.kind == "chair":
+            return self.x - 20, self.x + CHAIR_DEPTH, SEAT_TOP + 240
+        if self.kind in ("chair-front", "chair-back"):
+            return self.x - CHAIR_HALF_WIDTH, self.x + CHAIR_HALF_WIDTH, SEAT_TOP + 240
         return self.x, self.x + self.w, self.y + self.h
 
     def draw(self, canvas: Canvas, background) -> None:
@@ -335,34 +334,27 @@ class Prop:
         elif self.kind == "cushion":
             canvas.rounded_rect(x, y, x + w, y + h, h / 2.2, CUSHION)
             canvas.line([(x + 14, y + h / 2), (x + w - 14, y + h / 2)], 3, shade(CUSHION, 0.85))
-        elif self.kind == "strap":
-            canvas.line(self.points, 7, STRAP)
         elif self.kind == "wall":
             wall = mix(background, (120, 110, 100), 0.18)
             canvas.rounded_rect(x - 600, -12, x, 900, 0, wall)
             canvas.rounded_rect(x - 600, 0, x, 22, 0, shade(wall, 0.85))
         elif self.kind == "chair":
-            draw_chair_side(canvas, x, facing=1 if w >= 0 else -1)
+            draw_chair_side(canvas, x)
         elif self.kind == "chair-front":
             draw_chair_front(canvas, x, back_only=False)
         elif self.kind == "chair-back":
             draw_chair_front(canvas, x, back_only=True)
 
 
-SEAT_TOP = 112
-
-
-def draw_chair_side(canvas: Canvas, x: float, facing: int) -> None:
-    """x is the back edge of the seat; the chair faces the direction of `facing`."""
+def draw_chair_side(canvas: Canvas, x: float) -> None:
+    """A chair seen from the side, facing right; x is the back edge of the seat."""
     dark = shade(WOOD, 0.8)
-    front = x + facing * 150
-    lo, hi = min(x, front), max(x, front)
-    canvas.rounded_rect(front - 8 * facing - 7, 0, front - 8 * facing + 7, SEAT_TOP, 3, dark)
-    canvas.rounded_rect(x + 8 * facing - 7, 0, x + 8 * facing + 7, SEAT_TOP, 3, dark)
-    canvas.rounded_rect(lo, SEAT_TOP - 14, hi, SEAT_TOP, 5, WOOD)
-    back_x = x - 2 * facing
-    canvas.line([(back_x, SEAT_TOP - 8), (back_x - 14 * facing, SEAT_TOP + 230)], 14, WOOD)
-    canvas.line([(back_x - 4 * facing, SEAT_TOP + 120), (back_x - 12 * facing, SEAT_TOP + 210)], 26, WOOD)
+    front = x + CHAIR_DEPTH
+    canvas.rounded_rect(front - 15, 0, front - 1, SEAT_TOP, 3, dark)
+    canvas.rounded_rect(x + 1, 0, x + 15, SEAT_TOP, 3, dark)
+    canvas.rounded_rect(x, SEAT_TOP - 14, front, SEAT_TOP, 5, WOOD)
+    canvas.line([(x - 2, SEAT_TOP - 8), (x - 16, SEAT_TOP + 230)], 14, WOOD)
+    canvas.line([(x - 6, SEAT_TOP + 120), (x - 14, SEAT_TOP + 210)], 26, WOOD)
 
 
 def draw_chair_front(canvas: Canvas, x: float, back_only: bool) -> None:
@@ -375,7 +367,7 @@ def draw_chair_front(canvas: Canvas, x: float, back_only: bool) -> None:
         return
     canvas.rounded_rect(x - 110, 0, x - 96, SEAT_TOP, 3, WOOD)
     canvas.rounded_rect(x + 96, 0, x + 110, SEAT_TOP, 3, WOOD)
-    canvas.rounded_rect(x - 118, SEAT_TOP - 16, x + 118, SEAT_TOP, 5, shade(WOOD, 1.08))
+    canvas.rounded_rect(x - CHAIR_HALF_WIDTH, SEAT_TOP - 16, x + CHAIR_HALF_WIDTH, SEAT_TOP, 5, shade(WOOD, 1.08))
 
 
 # Scenes --------------------------------------------------------------------------------------
@@ -413,13 +405,10 @@ def draw_scene(canvas: Canvas, scene: Scene, mat_span: tuple[float, float]) -> N
         canvas.rounded_rect(x0, -12, x1, 0, 5, MAT)
         canvas.rounded_rect(x0 + 3, -4, x1 - 3, 0, 2, shade(MAT, 1.1))
     for prop in scene.props:
-        if prop.kind != "wall" and not prop.front:
+        if prop.kind != "wall":
             prop.draw(canvas, scene.background)
     for body in scene.bodies:
         draw_body(canvas, body, scene.background)
-    for prop in scene.props:
-        if prop.front:
-            prop.draw(canvas, scene.background)
 
 
 def render(scene: Scene) -> Image.Image:
@@ -494,7 +483,7 @@ PRONE_LEGS = (to(-290, 16, end=180), to(-294, 14, end=180))
 KNEEL_LEGS = (to(-38, 16, bend=1, end=180), to(-42, 14, bend=1, end=180))
 SIDE_SEAT_HIP = (-45.0, SEAT_TOP + 22)
 SIDE_SEAT_LEGS = (to(76, 12, bend=1, end=0), to(80, 10, bend=1, end=0))
-SIDE_CHAIR = Prop("chair", -95, w=1)
+SIDE_CHAIR = Prop("chair", -95)
 FRONT_SEAT_LEGS = (ang(-100, -90, end=-155, scale=(0.1, 1.0)), ang(-80, -90, end=-25, scale=(0.1, 1.0)))
 FRONT_CHAIR = (Prop("chair-back", 0), Prop("chair-front", 0))
 
