@@ -208,6 +208,10 @@ def test_a_published_pose_needs_a_step(admin_client):
     assert "A published pose needs at least one step." in response.content.decode()
     assert not Pose.objects.exists()
 
+    add_rows(data, "steps", {"text": "Stand tall.", "position": "0"})
+    assert admin_client.post(ADD_URL, data).status_code == 302
+    assert Pose.objects.get().is_public
+
 
 def test_a_muscle_cannot_be_both_primary_and_secondary(admin_client):
     muscle = MuscleFactory()
