@@ -22,7 +22,7 @@ class PoseFilterForm(forms.Form):
     role = forms.ChoiceField(
         label="Muscle role",
         required=False,
-        choices=[(ANY_ROLE, "Primary or secondary"), (PRIMARY_ROLE, "Primary only")],
+        choices=[(ANY_ROLE, "Any role"), (PRIMARY_ROLE, "Primary only")],
     )
     equipment = forms.ChoiceField(label="Props", required=False)
     tag = forms.ChoiceField(label="Tag", required=False)
@@ -32,7 +32,7 @@ class PoseFilterForm(forms.Form):
 
     def __init__(self, data):
         super().__init__(data, auto_id="filter-%s")
-        self.fields["category"].choices = [("", "All categories"), *Category.objects.values_list("slug", "name")]
+        self.fields["category"].choices = [("", "Any category"), *Category.objects.values_list("slug", "name")]
         self.fields["muscle"].choices = [("", "Any muscle"), *Muscle.objects.values_list("slug", "name")]
         self.fields["equipment"].choices = [
             ("", "Any props"),

@@ -89,10 +89,11 @@ class MuscleListView(ListView):
         now = timezone.now()
         published = Q(pose_muscles__pose__status="published", pose_muscles__pose__published_at__lte=now)
         primary = published & Q(pose_muscles__role=PoseMuscle.Role.PRIMARY)
+        # Meta.ordering does not apply to a query with GROUP BY.
         return Muscle.objects.annotate(
             pose_count=Count("pose_muscles__pose", filter=published, distinct=True),
             primary_count=Count("pose_muscles__pose", filter=primary, distinct=True),
-        )
+        ).order_by("name")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(breadcrumbs=[HOME, ("Muscles", None)], **kwargs)

@@ -18,7 +18,10 @@ def healthz(request):
 
 def home(request):
     published = Q(poses__status=Status.PUBLISHED, poses__published_at__lte=timezone.now())
-    categories = Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0)
+    # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
+    categories = (
+        Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
+    )
     featured = list(Pose.objects.published().for_listing().order_by("-published_at", "name")[:8])
     return render(request, "home.html", {"categories": categories, "featured": featured})
 

@@ -27,6 +27,13 @@ def test_muscle_list_shows_each_muscle_with_its_description_and_pose_count(clien
     assert "Calves" in html and "No poses yet" in html
 
 
+def test_muscles_are_listed_by_name(client):
+    for name in ["Triceps", "Abdominals", "Lats"]:
+        PoseFactory(primary=[MuscleFactory(name=name)])
+    html = client.get("/muscles/").content.decode()
+    assert html.index(">Abdominals<") < html.index(">Lats<") < html.index(">Triceps<")
+
+
 def test_muscle_page_lists_primary_poses_before_secondary_ones_published_only(client, lower_back):
     PoseFactory(name="Zebra Primary", primary=[lower_back])
     PoseFactory(name="Alpha Secondary", secondary=[lower_back])

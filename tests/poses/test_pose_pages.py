@@ -118,8 +118,8 @@ def test_same_primary_muscles_lists_poses_with_other_props_only(client, backbend
     complete_pose(name="Only Secondary", secondary=[lower_back])
     html = client.get("/poses/backbend/").content.decode()
     section = html[html.index('id="same-muscles"') : html.index('id="related"')]
-    assert with_block.name in section and "Block" in section
-    assert body_only.name in section and "Body only" in section
+    assert with_block.name in section and "With Block" in section
+    assert body_only.name in section and "Body only, no props" in section
     assert same_props.name not in section
     assert "Hidden Draft" not in section and "Only Secondary" not in section
 

@@ -25,6 +25,13 @@ def test_home_shows_categories_with_counts_a_search_box_and_featured_poses(clien
     assert ">Wheel</a>" in html and ">Bridge</a>" in html
 
 
+def test_home_lists_categories_by_name(client):
+    for name in ["Twists", "Backbends", "Kneeling"]:
+        PoseFactory(category=CategoryFactory(name=name))
+    html = client.get("/").content.decode()
+    assert html.index(">Backbends <") < html.index(">Kneeling <") < html.index(">Twists <")
+
+
 def test_home_with_no_content_still_renders(client):
     html = client.get("/").content.decode()
     assert "No poses are published yet." in html
