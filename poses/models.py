@@ -75,11 +75,7 @@ class Publishable(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
 
 
 class ReferenceItem(models.Model):
@@ -528,4 +524,3 @@ class PoseImage(BaseImage, PosePart):
 
     class Meta(PosePart.Meta):
         verbose_name = "image"
-
