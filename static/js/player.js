@@ -453,14 +453,19 @@ document.addEventListener("visibilitychange", () => {
 });
 addEventListener("pagehide", persist);
 
+// A reload comes back to the top of the stop, not to wherever the page was scrolled.
+history.scrollRestoration = "manual";
 for (const node of root.querySelectorAll("[data-js]")) node.hidden = false;
 for (const node of root.querySelectorAll("[data-nojs]")) node.hidden = true;
 
 const saved = read(STATE_KEY);
 if (saved && saved.stop >= 1 && saved.stop <= stops.length) {
   el.resumeStop.textContent = `Resume at stop ${saved.stop}`;
-  el.resumeText.textContent = `You stopped at stop ${saved.stop} of ${stops.length}: ${stops[saved.stop - 1].title}.`;
+  const where = saved.phase === "hold" ? `, with ${clock(saved.left)} of the hold left` : "";
+  el.resumeText.textContent = `You stopped at stop ${saved.stop} of ${stops.length}: ${stops[saved.stop - 1].title}${where}.`;
   el.resume.hidden = false;
+  // The prompt is the first thing to answer: a press of Space or Enter takes it up.
+  el.resumeStop.focus();
 }
 render();
 history.replaceState(null, "", href(index + 1));

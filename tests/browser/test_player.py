@@ -7,6 +7,8 @@ The routine (tests.factories.complete_routine, 6 steps) plays as 8 stops, 280 s 
 Each stop begins with the default 5 s get-ready.
 """
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,6 +17,7 @@ from tests.factories import complete_routine
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 READY_MS = 5_000
+CLOCK_START = datetime.datetime(2026, 5, 4, 7, 0, tzinfo=datetime.UTC)
 
 # Speech and the wake lock, recorded instead of performed: headless Chromium has no voice and
 # no screen to keep awake. Installed before the page's own scripts run.
@@ -52,10 +55,16 @@ def stop_url(live_server, number, query=""):
 
 def open_player(page, live_server, number=1, query=""):
     page.add_init_script(RECORDERS)
-    page.clock.install()
+    install_clock(page)
     page.goto(stop_url(live_server, number, query))
     expect(page.locator("[data-bind=toggle]")).to_be_visible()
     return page
+
+
+def install_clock(page):
+    """Time that moves only when the test moves it, so that counts are exact."""
+    page.clock.install(time=CLOCK_START)
+    page.clock.pause_at(CLOCK_START + datetime.timedelta(seconds=1))
 
 
 def start(page):
@@ -226,7 +235,7 @@ def test_reload_offers_to_resume_at_the_same_stop(page, live_server, routine):
     page.reload()
     expect(page).to_have_url(stop_url(live_server, 2))
     prompt = page.get_by_role("region", name="Resume your practice")
-    expect(prompt).to_contain_text("You stopped at stop 2 of 8: Flow Pose 2.")
+    expect(prompt).to_contain_text("You stopped at stop 2 of 8: Flow Pose 2, with 0:20 of the hold left.")
     page.get_by_role("button", name="Resume at stop 2").click()
     expect(prompt).to_be_hidden()
     expect(count(page)).to_have_text("Stop 2 of 8")
@@ -293,7 +302,7 @@ def test_level_links_change_the_variation_without_leaving_the_stop(page, live_se
 
 def test_without_speech_the_tone_stands_in(page, live_server, routine):
     page.add_init_script("delete window.speechSynthesis; delete Window.prototype.speechSynthesis;")
-    page.clock.install()
+    install_clock(page)
     page.goto(stop_url(live_server, 1))
     page.get_by_text("Settings").click()
     expect(page.get_by_role("button", name="Voice")).to_be_disabled()

@@ -212,7 +212,7 @@ def test_timeline_widths_follow_each_steps_time(client, routine):
         assert share / shares[0] == pytest.approx(length / seconds[0], rel=1e-3)
     assert "timeline__step--plain" in items[4][0]  # the rest has no picture
     assert "timeline__step--plain" not in items[0][0]
-    assert "<ol" in markup[markup.index('class="timeline-scroll"') :][:80]
+    assert '<ol class="timeline">' in markup
     assert "5. Rest, 40 s" in text(timeline)
     assert "3. Flow Pose 3, 2 min" in text(timeline)
 
