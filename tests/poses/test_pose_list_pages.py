@@ -130,6 +130,8 @@ def test_the_form_keeps_the_chosen_values(client, library):
         {"page": "1e9"},
         {"q": "%_\\'\"<>"},
         {"q": "x" * 1000},
+        {"q": "wheel\x00"},
+        {"category": "\x00"},
     ],
 )
 def test_bad_query_values_never_fail(client, library, params):
