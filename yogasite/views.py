@@ -6,6 +6,7 @@ from django.template import loader
 from django.utils import timezone
 
 from poses.models import Category, Pose, Status
+from routines.models import Routine
 
 
 def healthz(request):
@@ -23,7 +24,8 @@ def home(request):
         Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
     )
     featured = list(Pose.objects.published().for_listing().order_by("-published_at", "name")[:8])
-    return render(request, "home.html", {"categories": categories, "featured": featured})
+    routines = list(Routine.objects.published().for_listing().order_by("-published_at", "title")[:3])
+    return render(request, "home.html", {"categories": categories, "featured": featured, "routines": routines})
 
 
 def page_not_found(request, exception):

@@ -469,3 +469,30 @@ def test_list_query_count_does_not_grow_with_routines_or_steps(client, short_and
     assert count_queries(client, "/routines/?tag=calm") == few
     with django_assert_max_num_queries(5):
         page(client, "/routines/?tag=calm&level=beginner&duration=under-10")
+
+
+# --- The home page's routines --------------------------------------------------------------------
+
+
+def test_home_lists_a_few_published_routines(client):
+    poses = routine_poses()
+    for n in range(4):
+        complete_routine(steps=2, slug=f"home-{n}", title=f"Home Routine {n}", poses=poses)
+    complete_routine(steps=2, slug="home-draft", title="Home Draft", status="draft", published_at=None, poses=poses)
+    markup = page(client, "/")
+    section = markup[markup.index('id="routines-title"') :]
+    assert len(re.findall(r'<a href="/routines/home-\d/">', section)) == 3
+    assert "Home Draft" not in markup
+    assert 'href="/routines/">All routines' in section
+
+
+def test_home_routines_cost_the_same_queries_however_many_there_are(client, django_assert_max_num_queries):
+    poses = routine_poses()
+    complete_routine(steps=3, slug="first", poses=poses)
+    few = count_queries(client, "/")
+    for n in range(6):
+        RoutineImageFactory(routine=complete_routine(steps=20, slug=f"more-{n}", poses=poses))
+    assert count_queries(client, "/") == few
+    # The home page's own queries plus the routines, their pictures and their tags.
+    with django_assert_max_num_queries(6):
+        page(client, "/")
