@@ -10,14 +10,17 @@ about 30 s, × 3 rounds) · 5 Flow Pose 1 (30 s) · 6-7 Rest, right then left (2
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from routines import timing
+from routines.models import Routine
 from routines.services import refresh_duration
 from tests.factories import (
     RoutineFactory,
@@ -28,6 +31,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 
 
 def page(client, url: str) -> str:
@@ -496,3 +501,42 @@ def test_home_routines_cost_the_same_queries_however_many_there_are(client, djan
     # The home page's own queries plus the routines, their pictures and their tags.
     with django_assert_max_num_queries(6):
         page(client, "/")
+
+
+# --- The demo content ----------------------------------------------------------------------------
+
+
+def test_demo_routine_pages_show_everything(client):
+    call_command("import_content", str(DEMO), verbosity=0)
+    slug = "back-strengthening-flow"
+    routine = Routine.objects.get(slug=slug)
+    steps = list(routine.steps.all())
+    stops = timing.expand_stops(routine, steps)
+    duration = timing.format_duration(routine.duration_seconds)
+    assert len(steps) > 20 and len(stops) > len(steps)
+    assert f'href="/routines/{slug}/"' in page(client, f"/routines/?level={routine.level}")
+
+    detail = page(client, f"/routines/{slug}/")
+    facts = text(element(detail, 'class="facts"'))
+    assert f"Duration {duration}" in facts and f"Steps {len(steps)}" in facts
+    props = text(re.search(r"<dt>Props</dt><dd>(.*?)</dd>", detail).group(1)).split(", ")
+    assert len(props) == len(set(props)) > 1
+    assert detail.count('class="timeline__step') == len(steps)
+    assert 'class="safety"' in detail
+    assert jsonld(detail, "HowTo")["totalTime"] == timing.iso_duration(routine.duration_seconds)
+
+    sheet = page(client, f"/routines/{slug}/cheatsheet/")
+    assert sheet.count('<li class="cheat">') == len(steps)
+    assert sheet.count('class="cheatsheet__part"') == len(timing.sections(steps))
+
+    first = page(client, f"/routines/{slug}/play/1/")
+    assert text(element(first, 'data-bind="count"')) == f"Stop 1 of {len(stops)}"
+    assert text(element(first, 'data-bind="left"')) == duration
+    both = next(stop for stop in stops if stop.side)
+    right = page(client, f"/routines/{slug}/play/{both.number}/")
+    left = page(client, f"/routines/{slug}/play/{both.number + 1}/")
+    assert text(element(right, 'data-bind="side"')) == "Right side"
+    assert text(element(left, 'data-bind="side"')) == "Left side"
+    last = page(client, f"/routines/{slug}/play/{len(stops)}/")
+    assert f'href="/routines/{slug}/play/finish/" rel="next"' in last
+    assert client.get(f"/routines/{slug}/play/{len(stops) + 1}/").status_code == 404
