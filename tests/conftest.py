@@ -48,6 +48,13 @@ def _browser_unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """The test client logged in as an editor (staff), who sees drafts and scheduled content."""
+    client.force_login(django_user_model.objects.create_user("editor", password="pw", is_staff=True))
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -30,13 +29,6 @@ def jsonld(html: str) -> list[dict]:
 
 def of_type(html: str, kind: str) -> dict:
     return next(block for block in jsonld(html) if block["@type"] == kind)
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -56,13 +55,6 @@ def element(markup: str, attribute: str) -> str:
 def jsonld(markup: str, kind: str) -> dict:
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', markup, re.S)
     return next(block for block in map(json.loads, blocks) if block["@type"] == kind)
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
