@@ -2,6 +2,7 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -313,7 +314,6 @@ def player_stop(request, slug, number):
     finish_url = reverse("routines:player_finish", args=[slug])
     previous_url = reverse("routines:player_stop", args=[slug, number - 1]) if number > 1 else None
     next_url = reverse("routines:player_stop", args=[slug, number + 1]) if not stop.is_last else finish_url
-    suffix = f" · {routine.title} · Stop {number} of {len(stops)}"
     data = {
         "slug": routine.slug,
         "title": routine.title,
@@ -323,7 +323,7 @@ def player_stop(request, slug, number):
         "level": routine.level,
         "levels": LEVELS,
         "start": number,
-        "titleSuffix": f" · {routine.title}",
+        "site": settings.SITE_NAME,
         "stops": [stop_data(s) for s in stops],
     }
     variation = stop.step.variation_for(level)
@@ -345,7 +345,6 @@ def player_stop(request, slug, number):
         "previous_url": _with_level(previous_url, request) if previous_url else routine.get_absolute_url(),
         "next_url": _with_level(next_url, request),
         "player_data": data,
-        "page_title": stop.title + suffix,
         "canonical_path": routine.get_absolute_url(),
         "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Practice", None)],
     }

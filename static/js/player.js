@@ -193,7 +193,10 @@ function advance(at, fresh) {
     }
   } else if (stop.manual) {
     phase = "wait";
-    if (fresh) tone(520, 0.4);
+    if (fresh) {
+      tone(520, 0.4);
+      say("Time is up. Go on when you are ready.");
+    }
     announce("Time is up. Go on when you are ready.");
   } else {
     go(index + 1, { at, fresh });
@@ -291,7 +294,6 @@ const actions = {
     play();
   },
   over() {
-    el.resume.hidden = true;
     write(STATE_KEY, null);
     go(0, { manual: true });
     play();
@@ -337,7 +339,7 @@ function render() {
     if (link.dataset.level === level) link.setAttribute("aria-current", "true");
     else link.removeAttribute("aria-current");
   }
-  document.title = stop.title + data.titleSuffix;
+  document.title = `${stop.title} · ${data.title} · Stop ${index + 1} of ${stops.length} · ${data.site}`;
   // Fetch the next picture now, so it is there when the stop changes.
   if (next?.img) Object.assign(new Image(), { srcset: next.img.srcset, sizes: next.img.sizes, src: next.img.src });
 }
@@ -422,6 +424,7 @@ root.addEventListener("click", (event) => {
   const target = event.target.closest("[data-act], a[data-level]");
   if (!target) return;
   event.preventDefault();
+  if (target.dataset.act !== "resume") el.resume.hidden = true;
   if (target.dataset.level) setLevel(target.dataset.level);
   else actions[target.dataset.act]();
 });
@@ -435,7 +438,7 @@ document.addEventListener("keydown", (event) => {
   // Space on a focused button or link already presses it.
   if (event.key === " " && target.closest("button, a, summary")) return;
   event.preventDefault();
-  if (!el.resume.hidden) el.resume.hidden = true;
+  el.resume.hidden = true;
   actions[action]();
 });
 
