@@ -225,7 +225,7 @@ function go(target, { at = now(), manual = false, fresh = true, push = manual } 
 function finish(at = now(), push = false) {
   if (playing) practised += at - since;
   playing = false;
-  phase = "done";
+  phase = root.dataset.phase = "done";
   keepAwake(false);
   write(STATE_KEY, null);
   el.practised.textContent = exact(practised / 1000);

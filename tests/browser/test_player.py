@@ -214,6 +214,7 @@ def test_manual_step_waits_then_finishes_with_the_time_practised(page, live_serv
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("heading", name="Well done")).to_be_visible()
     expect(page.locator("[data-bind=practised]")).to_have_text("45 s")
+    expect(page.get_by_text("Settings")).to_be_hidden()
     expect(page).to_have_url(f"{live_server.url}/routines/flow/play/finish/")
     assert page.evaluate("localStorage.getItem('yogasite:player:flow')") is None
 
