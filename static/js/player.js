@@ -272,10 +272,13 @@ const actions = {
   },
   more() {
     if (phase === "done") return;
-    if (phase === "wait") enter("hold", 15000);
-    else if (playing) endAt += 15000;
-    else left += 15000;
-    length += 15000;
+    if (phase === "wait") {
+      enter("hold", 15000);
+    } else {
+      if (playing) endAt += 15000;
+      else left += 15000;
+      length += 15000;
+    }
     paint();
   },
   resume() {

@@ -219,6 +219,20 @@ def test_manual_step_waits_then_finishes_with_the_time_practised(page, live_serv
     assert page.evaluate("localStorage.getItem('yogasite:player:flow')") is None
 
 
+def test_fifteen_more_seconds_after_a_manual_step_waits_again(page, live_server, routine):
+    open_player(page, live_server, 8)
+    start(page)
+    page.clock.run_for(READY_MS + 30_000)
+    expect(phase(page)).to_have_text("Time is up. Tap Next or press → when ready")
+    page.get_by_role("button", name="+15 s for this hold").click()
+    expect(phase(page)).to_have_text("Hold")
+    expect(timer(page)).to_have_text("0:15")
+    assert page.locator("[data-bind=bar]").evaluate("(node) => node.style.inlineSize") == "0%"
+    page.clock.run_for(15_000)
+    expect(phase(page)).to_have_text("Time is up. Tap Next or press → when ready")
+    expect(count(page)).to_have_text("Stop 8 of 8")
+
+
 def test_time_stays_right_when_the_tab_is_throttled(page, live_server, routine):
     open_player(page, live_server)
     start(page)
