@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from poses.services import copy_slug
+
 from . import timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
 
@@ -19,22 +21,13 @@ def refresh_duration(*, routine: Routine) -> int:
     return seconds
 
 
-def _free_slug(base: str) -> str:
-    stem = base[:70].rstrip("-")
-    candidate, n = f"{stem}-copy", 1
-    while Routine.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{stem}-copy-{n}"
-    return candidate
-
-
 @transaction.atomic
 def duplicate_routine(*, routine: Routine) -> Routine:
     """A draft copy of a routine with its steps, variations, images and tags, under a free slug
     ("<slug>-copy", "<slug>-copy-2", …), for editors who build a routine from an existing one."""
     copy = Routine(
         title=f"{routine.title} (copy)"[:160],
-        slug=_free_slug(routine.slug),
+        slug=copy_slug(Routine, routine.slug),
         summary=routine.summary,
         body=routine.body,
         safety_note=routine.safety_note,

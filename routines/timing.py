@@ -21,7 +21,7 @@ SIDE_LABELS = {"right": "Right side", "left": "Left side"}
 OTHER_SIDE = {"right": "left", "left": "right"}
 
 
-def _round(seconds: float) -> int:
+def round_seconds(seconds: float) -> int:
     # Half up, not Python's half-to-even: 13.5 s is shown as 14 s, like a person would round it.
     return math.floor(seconds + 0.5)
 
@@ -41,7 +41,7 @@ def step_seconds(step: Any, breath_seconds: Decimal | float | int) -> float:
 
 def routine_seconds(steps: Iterable[Any], breath_seconds: Decimal | float | int) -> int:
     """How long a routine lasts, in whole seconds."""
-    return _round(sum(step_seconds(step, breath_seconds) for step in steps))
+    return round_seconds(sum(step_seconds(step, breath_seconds) for step in steps))
 
 
 class Section(NamedTuple):
@@ -128,10 +128,10 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
 
 def format_duration(seconds: float | int | None) -> str:
     """A duration as people read it: "45 s", "23 min", "1 h 5 min"."""
-    whole = _round(seconds or 0)
+    whole = round_seconds(seconds or 0)
     if whole < 60:
         return f"{whole} s"
-    hours, minutes = divmod(_round(whole / 60), 60)
+    hours, minutes = divmod(round_seconds(whole / 60), 60)
     if not hours:
         return f"{minutes} min"
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
@@ -139,7 +139,7 @@ def format_duration(seconds: float | int | None) -> str:
 
 def iso_duration(seconds: float | int | None) -> str:
     """ISO 8601 duration for machine-readable markup (schema.org totalTime): "PT1H5M30S"."""
-    hours, rest = divmod(_round(seconds or 0), 3600)
+    hours, rest = divmod(round_seconds(seconds or 0), 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else "", f"{secs}S" if secs else ""]
     return "PT" + ("".join(parts) or "0S")

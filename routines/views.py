@@ -38,7 +38,7 @@ def paragraphs(text: str) -> list[str]:
 
 def span_text(seconds: float) -> str:
     """A hold's length: whole seconds up to two minutes ("90 s"), then minutes."""
-    whole = timing._round(seconds)
+    whole = timing.round_seconds(seconds)
     return f"{whole} s" if whole < 120 else timing.format_duration(seconds)
 
 
