@@ -1,5 +1,3 @@
-from urllib.parse import urlparse
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +65,6 @@ class PoseDetailView(DetailView):
             cool_down=self._linked(pose.cool_down),
             same_muscles=published.same_muscles_other_equipment(pose),
             related=published.related_to(pose),
-            video_host=video_host(pose.video_url),
             breadcrumbs=[*crumbs, (pose.name, None)],
             howto=howto_jsonld(self.request, pose),
             faq=faq_jsonld(pose),
@@ -114,14 +111,6 @@ class MuscleDetailView(DetailView):
             breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],
             **kwargs,
         )
-
-
-def video_host(url: str) -> str:
-    """ "YouTube" or "Vimeo", for the link text; the model only accepts those two."""
-    host = (urlparse(url).hostname or "").lower()
-    if not url:
-        return ""
-    return "Vimeo" if host.endswith("vimeo.com") else "YouTube"
 
 
 def howto_jsonld(request, pose: Pose) -> dict:

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from poses.models import Level
-from poses.views import HOME, video_host
+from poses.views import HOME
 from yogasite.seo import absolute_url
 
 from . import timing
@@ -193,7 +193,6 @@ class RoutineDetailView(DetailView):
         routine = self.object
         return {
             "main_image": routine.main_image,
-            "video_host": video_host(routine.video_url),
             "tags": list(routine.tags.all()),
             "breadcrumbs": [HOME, routines_crumb(), (routine.title, None)],
             "howto": howto_jsonld(self.request, routine, steps),
