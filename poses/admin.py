@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from yogasite.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
+
 from . import services
 from .forms import PoseAdminForm, PoseStepFormSet
 from .models import (
@@ -28,6 +30,16 @@ from .models import (
 from .text import fold
 
 THUMBNAIL_SIZE = 64
+
+# What History keeps at each save: a pose with all its parts; its props and tags are kept with the pose itself.
+register_versions(Muscle)
+register_versions(Equipment)
+register_versions(Category)
+for part in services.POSE_PARTS:
+    register_versions(part)
+register_versions(
+    Pose, follow=[part._meta.get_field("pose").remote_field.get_accessor_name() for part in services.POSE_PARTS]
+)
 
 
 class SortableInlineMixin:
@@ -82,7 +94,7 @@ def publication_state(obj) -> str:
 # --- reference lists ----------------------------------------------------------
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(VersionedAdmin):
     list_display = ["name", "slug", "pose_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
@@ -211,7 +223,7 @@ class MuscleFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Pose)
-class PoseAdmin(admin.ModelAdmin):
+class PoseAdmin(ContentAdmin):
     form = PoseAdminForm
     save_on_top = True
     fieldsets = [
@@ -313,6 +325,7 @@ class PoseAdmin(admin.ModelAdmin):
         published, refused = services.publish_poses(poses=queryset)
         for pose in published:
             self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
+        record_revisions(request, published, "Published")
         if published:
             scheduled = [p for p in published if publication_state(p) != "Published"]
             note = f" ({len(scheduled)} of them scheduled for later)" if scheduled else ""
@@ -326,6 +339,7 @@ class PoseAdmin(admin.ModelAdmin):
         changed = services.unpublish_poses(poses=queryset)
         for pose in changed:
             self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
+        record_revisions(request, changed, "Unpublished (back to draft)")
         if changed:
             self.message_user(
                 request,
@@ -337,9 +351,12 @@ class PoseAdmin(admin.ModelAdmin):
 
     @admin.action(description="Duplicate selected poses as drafts", permissions=["add"])
     def duplicate(self, request, queryset):
-        copies = [services.duplicate_pose(pose=pose) for pose in queryset]
-        for copy in copies:
+        copies = []
+        for pose in queryset:
+            copy = services.duplicate_pose(pose=pose)
             self.log_addition(request, copy, [{"added": {}}])
+            record_revisions(request, [copy], f"Duplicated from “{pose.name}”")
+            copies.append(copy)
         if len(copies) == 1:
             self.message_user(request, f"Made a draft copy: “{copies[0].name}”. Edit it below.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:poses_pose_change", args=[copies[0].pk]))

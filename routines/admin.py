@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -8,11 +9,18 @@ from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
+from yogasite.editing import ContentAdmin, record_revisions, register_versions
 
 from . import services, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
+
+# What History keeps at each save: a routine with its steps (and their variations) and images.
+register_versions(StepVariation)
+register_versions(RoutineStep, follow=["variations"])
+register_versions(RoutineImage)
+register_versions(Routine, follow=["steps", "images"])
 
 
 def variation_field(level: Level) -> forms.CharField:
@@ -152,7 +160,7 @@ class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(admin.ModelAdmin):
+class RoutineAdmin(ContentAdmin):
     inlines = [RoutineStepInline, RoutineImageInline]
     list_display = ["thumbnail", "title", "level", "duration", "step_count", "status_shown", "updated_at"]
     list_display_links = ["thumbnail", "title"]
@@ -185,6 +193,10 @@ class RoutineAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_duration(routine=form.instance)
+        if reversion.is_active():
+            # The routine's version was taken when it was saved, before its steps; keep it again with the
+            # duration those steps give. Reverting goes through this same save, so it recomputes it too.
+            reversion.add_to_revision(form.instance)
 
     @admin.display(description="")
     def thumbnail(self, routine):
@@ -240,6 +252,7 @@ class RoutineAdmin(admin.ModelAdmin):
     def duplicate_as_draft(self, request, queryset):
         for routine in queryset:
             copy = services.duplicate_routine(routine=routine)
+            record_revisions(request, [copy], f"Duplicated from “{routine.title}”")
             self.message_user(
                 request,
                 format_html("Copied “{}” as the draft “{}”.", routine.title, copy.title),

@@ -12,6 +12,7 @@ from tests.factories import (
     RoutineStepFactory,
     StepVariationFactory,
 )
+from yogasite.editing import change_token
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,7 @@ def test_editing_steps_updates_variations_and_the_duration(admin_client):
         status="published",
         published_at_0="2026-01-01",
         published_at_1="10:00:00",
+        last_change_seen=change_token(routine.updated_at),
     )
     response = admin_client.post(url, data)
     assert response.status_code == 302

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "reversion",
     "yogasite",
     "poses",
     "routines",
@@ -91,6 +92,8 @@ def database_from_env(default_sqlite_path: Path) -> dict:
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
+# The versions that the admin's History keeps are stored in this format: Django's JSON plus tags.
+SERIALIZATION_MODULES = {"tagged-json": "yogasite.tagged_json"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
