@@ -7,9 +7,18 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from poses.models import Pose, PoseStep, Status
-from tests.factories import EquipmentFactory, MuscleFactory, PoseFactory, PoseImageFactory, complete_pose
+from poses.models import Category, Pose, PoseStep, Status
+from tests.factories import (
+    CategoryFactory,
+    EquipmentFactory,
+    MuscleFactory,
+    PoseFactory,
+    PoseImageFactory,
+    complete_pose,
+)
 from tests.poses.test_admin import FormReader, add_rows, change_url, form_data
+from tests.yogasite.test_import_content import document, write_document
+from yogasite.content import importer
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +110,7 @@ def test_reverting_brings_back_the_fields_props_tags_and_muscles(admin_client):
     assert [m.name for m in pose.primary_muscles] == ["Lower Back"]
 
 
-def test_a_pose_from_the_import_has_no_history_until_it_is_saved(admin_client):
+def test_a_pose_never_saved_in_the_admin_has_no_history_until_it_is(admin_client):
     pose = PoseFactory()
     html = admin_client.get(reverse("admin:poses_pose_history", args=[pose.pk])).content.decode()
     assert "No saved versions yet." in html
@@ -120,6 +129,26 @@ def test_the_history_page_takes_a_fixed_number_of_queries(admin_client, django_a
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("admin:poses_pose_history", args=[pose.pk]))
     assert len(re.findall(r'href="/admin/poses/pose/\d+/history/\d+/"', response.content.decode())) == 30
+
+
+def test_a_pose_the_import_changed_since_can_still_be_reverted(admin_client, tmp_path):
+    def import_pose(steps: list[str], muscle: str):
+        pose = {"slug": "sphinx-pose", "name": "Sphinx Pose", "steps": steps, "muscles": {"primary": [muscle]}}
+        muscles = [{"slug": "lower-back", "name": "Lower Back"}, {"slug": "glutes", "name": "Glutes"}]
+        importer.import_document(path=write_document(tmp_path, document(muscles=muscles, poses=[pose])))
+        return Pose.objects.get(slug="sphinx-pose")
+
+    pose = import_pose(["Lie on your front.", "Rest on the forearms."], "lower-back")
+    save_unchanged(admin_client, pose)
+    # The import writes in bulk and keeps no version; it replaces every part.
+    import_pose(["Lie down."], "glutes")
+
+    earlier = history_links(admin_client, pose)[-1]
+    response = admin_client.post(earlier, posted_form(admin_client.get(earlier)))
+
+    assert response.status_code == 302
+    assert steps_of(pose) == ["Lie on your front.", "Rest on the forearms."]
+    assert [m.name for m in Pose.objects.get(pk=pose.pk).primary_muscles] == ["Lower Back"]
 
 
 # --- Delete and recover ----------------------------------------------------------
@@ -180,6 +209,19 @@ def test_poses_deleted_from_the_list_can_each_be_recovered(admin_client, django_
     html = response.content.decode()
     assert all(f"Pose {n:02}" in html for n in range(20))
     assert len(re.findall(r'href="/admin/poses/pose/recover/\d+/"', html)) == 20
+
+
+def test_a_deleted_category_can_be_recovered(admin_client):
+    category = CategoryFactory(name="Backbends", slug="backbends")
+    admin_client.post(reverse("admin:poses_category_delete", args=[category.pk]), {"post": "yes"})
+
+    link = re.search(
+        r'href="(/admin/poses/category/recover/\d+/)"',
+        admin_client.get(reverse("admin:poses_category_recoverlist")).content.decode(),
+    ).group(1)
+    admin_client.post(link, posted_form(admin_client.get(link), "category_form"))
+
+    assert Category.objects.get(pk=category.pk).name == "Backbends"
 
 
 # --- Actions ------------------------------------------------------------------
