@@ -6,20 +6,6 @@ from tests.factories import PoseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-editor-password"
-
-
-@pytest.fixture
-def editor_page(live_server, page, django_user_model):
-    """The browser page, signed in to the admin as an editor with every permission."""
-    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
 
 def step_texts(page) -> list[str]:
     return page.locator("#steps-group tr.form-row:not(.empty-form) textarea").evaluate_all(

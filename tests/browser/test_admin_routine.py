@@ -8,17 +8,6 @@ from tests.factories import PoseFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def editor_page(live_server, page, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a-long-passphrase")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
 def choose_pose(page, row: int, search: str, name: str):
     """Pick a pose in the autocomplete box of a step, as an editor does: open it, type, click the match."""
     page.locator(f"#id_steps-{row}-pose + .select2 .select2-selection").click()
