@@ -47,9 +47,12 @@ venv install: $(STAMP)
 chromium:
 	scripts/ensure-chromium.sh
 
+# The import keeps no versions: createinitialrevisions gives what it wrote a first History entry
+# (about a second; nothing to do on later runs).
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_content demo/content.json
+	$(MANAGE) createinitialrevisions poses.Pose routines.Routine poses.Muscle poses.Equipment poses.Category --comment "As imported." -v 0
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 
