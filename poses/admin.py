@@ -117,7 +117,21 @@ class MuscleAdmin(ReferenceItemAdmin):
 
 @admin.register(Equipment)
 class EquipmentAdmin(ReferenceItemAdmin):
-    pass
+    def get_deleted_objects(self, objs, request):
+        """Props are linked to poses many-to-many, which the database would simply unlink: refuse
+        instead, like a protected foreign key, and list the poses that still use the prop."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = Pose.objects.filter(equipment__in=objs).distinct().order_by("name")
+        protected = [
+            *protected,
+            *(
+                format_html(
+                    'Pose: <a href="{}">{}</a>', reverse("admin:poses_pose_change", args=[pose.pk]), pose.name
+                )
+                for pose in in_use
+            ),
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Category)

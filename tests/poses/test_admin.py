@@ -14,7 +14,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from poses import services
-from poses.models import Pose, PoseImage, Status
+from poses.models import Equipment, Pose, PoseImage, Status
 from tests.factories import (
     CategoryFactory,
     EquipmentFactory,
@@ -594,3 +594,23 @@ def test_an_unchanged_picture_is_kept_when_the_pose_is_saved_again(admin_client,
     image.refresh_from_db()
     assert image.alt == "Better words" and (media_root / image.file.name).exists()
     assert stored_files(media_root) == before
+
+
+def test_deleting_a_prop_that_poses_use_is_refused_and_names_the_poses(admin_client):
+    block = EquipmentFactory(slug="block", name="Block")
+    PoseFactory(name="Supported Bridge").equipment.add(block)
+    url = reverse("admin:poses_equipment_delete", args=[block.pk])
+
+    page = admin_client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert "Supported Bridge" in page
+
+    admin_client.post(url, {"post": "yes"})
+    assert Equipment.objects.filter(pk=block.pk).exists()
+    assert list(block.poses.values_list("name", flat=True)) == ["Supported Bridge"]
+
+
+def test_an_unused_prop_can_be_deleted(admin_client):
+    strap = EquipmentFactory(slug="strap", name="Strap")
+    admin_client.post(reverse("admin:poses_equipment_delete", args=[strap.pk]), {"post": "yes"})
+    assert not Equipment.objects.filter(pk=strap.pk).exists()
