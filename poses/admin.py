@@ -125,9 +125,7 @@ class EquipmentAdmin(ReferenceItemAdmin):
         protected = [
             *protected,
             *(
-                format_html(
-                    'Pose: <a href="{}">{}</a>', reverse("admin:poses_pose_change", args=[pose.pk]), pose.name
-                )
+                format_html('Pose: <a href="{}">{}</a>', reverse("admin:poses_pose_change", args=[pose.pk]), pose.name)
                 for pose in in_use
             ),
         ]
