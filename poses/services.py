@@ -33,6 +33,13 @@ def copy_slug(model: type[models.Model], slug: str, max_length: int = 80) -> str
     return candidate
 
 
+def copy_rows(model: type[models.Model], rows: Iterable[models.Model], **owner) -> list[models.Model]:
+    """Insert a copy of each row of `model` with the owner fields (e.g. pose=copy) replaced.
+    Stored pictures are named by their content, so copied image rows share the same files."""
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in owner]
+    return model.objects.bulk_create(model(**owner, **{name: getattr(row, name) for name in fields}) for row in rows)
+
+
 @transaction.atomic
 def duplicate_pose(*, pose: Pose) -> Pose:
     """A draft copy of `pose` with all its parts (steps, tips, benefits, mistakes, other names,
@@ -47,10 +54,7 @@ def duplicate_pose(*, pose: Pose) -> Pose:
     copy.full_clean()
     copy.save()
     for part in POSE_PARTS:
-        fields = [f.attname for f in part._meta.concrete_fields if not f.primary_key and f.name != "pose"]
-        part.objects.bulk_create(
-            part(pose=copy, **{name: getattr(row, name) for name in fields}) for row in part.objects.filter(pose=pose)
-        )
+        copy_rows(part, part.objects.filter(pose=pose), pose=copy)
     copy.equipment.set(pose.equipment.all())
     copy.tags.set(list(pose.tags.all()))
     # The other names are in place now; fold them into the search names.

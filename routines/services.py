@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from poses.services import copy_slug
+from poses.services import copy_rows, copy_slug
 
 from . import timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
@@ -47,19 +47,6 @@ def duplicate_routine(*, routine: Routine) -> Routine:
         StepVariation.objects.bulk_create(
             StepVariation(step=step, level=v.level, instructions=v.instructions) for v in variations
         )
-    # Stored pictures are named by their content, so the copy can point at the same files.
-    RoutineImage.objects.bulk_create(
-        RoutineImage(
-            routine=copy,
-            file=image.file.name,
-            alt=image.alt,
-            caption=image.caption,
-            width=image.width,
-            height=image.height,
-            renditions=image.renditions,
-            position=image.position,
-        )
-        for image in routine.images.all()
-    )
+    copy_rows(RoutineImage, routine.images.all(), routine=copy)
     refresh_duration(routine=copy)
     return copy
