@@ -8,15 +8,8 @@ from .models import Pose, Status
 class PoseAdminForm(forms.ModelForm):
     class Meta:
         model = Pose
-        # The admin's fieldsets choose the fields; these are the ones given help or widgets here.
-        fields = ["slug", "summary", "level", "equipment"]
-        help_texts = {
-            # The admin shows help texts as HTML, so the model's "/poses/<slug>/" would lose its <slug>.
-            "slug": "The end of the pose's address, as in /poses/backbend/. "
-            "Changing it breaks links to the old address.",
-            "level": "Who can do it safely without a teacher's help.",
-            "equipment": "Tick the props the pose needs; leave all empty if it needs none.",
-        }
+        # The admin's fieldsets choose the fields; these are the ones given widgets here.
+        fields = ["summary", "equipment"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "cols": 80}),
             "equipment": forms.CheckboxSelectMultiple,

@@ -261,7 +261,7 @@ class Pose(Publishable):
         max_length=80,
         unique=True,
         validators=[slug_validator],
-        help_text="The pose's address: /poses/<slug>/. Changing it breaks links to the old address.",
+        help_text="The end of the pose's address, as in /poses/backbend/. Changing it breaks links to the old address.",
     )
     summary = models.CharField(
         max_length=300, blank=True, help_text="Shown in lists and as the search snippet; one or two sentences."
@@ -269,13 +269,18 @@ class Pose(Publishable):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="poses", help_text="The pose's family."
     )
-    level = models.CharField(max_length=12, choices=Level.choices, default=Level.BEGINNER)
+    level = models.CharField(
+        max_length=12,
+        choices=Level.choices,
+        default=Level.BEGINNER,
+        help_text="Who can do it safely without a teacher's help.",
+    )
     equipment = models.ManyToManyField(
         Equipment,
         blank=True,
         related_name="poses",
         verbose_name="props",
-        help_text="Props needed; none means body only.",
+        help_text="Tick the props the pose needs; leave all empty if it needs none.",
     )
     muscles = models.ManyToManyField(Muscle, through="PoseMuscle", related_name="poses", blank=True)
     warm_up = models.ForeignKey(
