@@ -8,13 +8,15 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from yogasite.listing import QueryFilterForm
+
 from .models import Category, Equipment, Level, Muscle, Pose
 
 ANY_ROLE, PRIMARY_ROLE = "", "primary"
 NO_PROPS = "none"
 
 
-class PoseFilterForm(forms.Form):
+class PoseFilterForm(QueryFilterForm):
     q = forms.CharField(label="Search", required=False, max_length=100)
     category = forms.ChoiceField(label="Category", required=False)
     level = forms.ChoiceField(label="Level", required=False, choices=[("", "Any level"), *Level.choices])
@@ -30,8 +32,7 @@ class PoseFilterForm(forms.Form):
     # Order of the filters in the "active filters" list and in the form.
     FILTERS = ("category", "level", "muscle", "equipment", "tag")
 
-    def __init__(self, data):
-        super().__init__(data, auto_id="filter-%s")
+    def set_choices(self):
         self.fields["category"].choices = [("", "Any category"), *Category.objects.values_list("slug", "name")]
         self.fields["muscle"].choices = [("", "Any muscle"), *Muscle.objects.values_list("slug", "name")]
         self.fields["equipment"].choices = [
@@ -40,17 +41,6 @@ class PoseFilterForm(forms.Form):
             *Equipment.objects.values_list("slug", "name"),
         ]
         self.fields["tag"].choices = [("", "Any tag"), *Pose.tags.order_by("name").values_list("slug", "name")]
-        self.is_valid()
-
-    @property
-    def values(self) -> dict:
-        """The recognised, non-empty values."""
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-    @property
-    def ignored(self) -> bool:
-        """Whether the query string named a value that is not known."""
-        return bool(self.errors)
 
     def apply(self, poses):
         values = self.values
@@ -81,10 +71,8 @@ class PoseFilterForm(forms.Form):
         return found
 
     def _without(self, *names) -> str:
-        kept = {name: value for name, value in self.values.items() if name not in names}
-        if "muscle" not in kept:
-            kept.pop("role", None)
-        return "?" + urlencode(kept) if kept else ""
+        # The role only means something with a muscle: it goes when the muscle goes.
+        return self.query_without(*names, *(("role",) if "muscle" in names else ()))
 
     def canonical_query(self, page_number: int) -> str:
         """The query string a search engine should index: a category listing and its pages.

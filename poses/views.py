@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from yogasite.listing import LenientPaginationMixin
 from yogasite.seo import absolute_url
 
 from .filters import PoseFilterForm
@@ -19,7 +20,7 @@ def muscles_crumb():
     return ("Muscles", reverse("poses:muscle_list"))
 
 
-class PoseListView(ListView):
+class PoseListView(LenientPaginationMixin, ListView):
     template_name = "poses/pose_list.html"
     context_object_name = "poses"
     paginate_by = 24
@@ -27,14 +28,6 @@ class PoseListView(ListView):
     def get_queryset(self):
         self.filters = PoseFilterForm(self.request.GET)
         return self.filters.apply(Pose.objects.published().for_listing())
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page number that is not one (?page=abc) shows the first page, one past the end the
-        # last: shared links keep working after poses are unpublished.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        page.object_list = list(page.object_list)
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from poses.models import Level
 from poses.views import HOME
+from yogasite.listing import LenientPaginationMixin, QueryFilterForm
 from yogasite.seo import absolute_url
 
 from . import timing
@@ -92,11 +93,7 @@ def props_of(steps) -> list:
 # --- The list ------------------------------------------------------------------------------------
 
 
-def _query(values: dict) -> str:
-    return "?" + urlencode(values) if values else ""
-
-
-class RoutineFilterForm(forms.Form):
+class RoutineFilterForm(QueryFilterForm):
     """The list's filters, read from the query string. A value it does not know is dropped."""
 
     level = forms.ChoiceField(label="Level", required=False, choices=[("", "Any level"), *Level.choices])
@@ -107,15 +104,9 @@ class RoutineFilterForm(forms.Form):
     )
     tag = forms.ChoiceField(label="Tag", required=False)
 
-    def __init__(self, data):
-        super().__init__(data, auto_id="filter-%s")
+    def set_choices(self):
         tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
         self.fields["tag"].choices = [("", "Any tag"), *tags.values_list("slug", "name")]
-        self.is_valid()
-
-    @property
-    def values(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
     def apply(self, routines):
         values = self.values
@@ -138,13 +129,13 @@ class RoutineFilterForm(forms.Form):
             {
                 "label": self.fields[name].label,
                 "value": dict(self.fields[name].choices)[value],
-                "remove": _query({k: v for k, v in values.items() if k != name}),
+                "remove": self.query_without(name),
             }
             for name, value in values.items()
         ]
 
 
-class RoutineListView(ListView):
+class RoutineListView(LenientPaginationMixin, ListView):
     template_name = "routines/routine_list.html"
     context_object_name = "routines"
     paginate_by = 24
@@ -152,13 +143,6 @@ class RoutineListView(ListView):
     def get_queryset(self):
         self.filters = RoutineFilterForm(self.request.GET)
         return self.filters.apply(Routine.objects.published().for_listing()).order_by("title", "pk")
-
-    def paginate_queryset(self, queryset, page_size):
-        # ?page=abc or a page past the end shows a page that exists: shared links outlive content.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        page.object_list = list(page.object_list)  # one query set, read once by the cards and the preview
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
