@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from yogasite.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
 
 from . import services
 from .forms import PoseAdminForm, PoseStepFormSet

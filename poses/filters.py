@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from yogasite.listing import QueryFilterForm
+from common.listing import QueryFilterForm
 
 from .models import Category, Equipment, Level, Muscle, Pose
 

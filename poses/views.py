@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from yogasite.listing import LenientPaginationMixin
-from yogasite.seo import absolute_url
+from common.listing import LenientPaginationMixin
+from common.seo import absolute_url
 
 from .filters import PoseFilterForm
 from .models import Muscle, Pose, PoseMuscle

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
-from yogasite.editing import ContentAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, record_revisions, register_versions
 
 from . import services, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from common.listing import LenientPaginationMixin, QueryFilterForm
+from common.seo import absolute_url
 from poses.models import Level
 from poses.views import HOME
-from yogasite.listing import LenientPaginationMixin, QueryFilterForm
-from yogasite.seo import absolute_url
 
 from . import timing
 from .models import Routine

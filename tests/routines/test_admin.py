@@ -12,7 +12,7 @@ from tests.factories import (
     RoutineStepFactory,
     StepVariationFactory,
 )
-from yogasite.editing import change_token
+from workflow.editing import change_token
 
 pytestmark = pytest.mark.django_db
 

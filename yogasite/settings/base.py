@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "yogasite",
+    "common",
+    "workflow",
     "poses",
     "routines",
 ]
@@ -93,7 +95,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
 # The versions that the admin's History keeps are stored in this format: Django's JSON plus tags.
-SERIALIZATION_MODULES = {"tagged-json": "yogasite.tagged_json"}
+SERIALIZATION_MODULES = {"tagged-json": "workflow.tagged_json"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,6 @@
 from django import template
 
-from yogasite import seo
+from common import seo
 
 register = template.Library()
 
