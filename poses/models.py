@@ -220,17 +220,29 @@ class PoseQuerySet(PublishableQuerySet):
             .order_by("-shared", "name")[:limit]
         )
 
-    def same_muscles_other_equipment(self, pose: "Pose", *, limit: int = 6):
-        """Poses that share a primary muscle with `pose` but need a different set of props."""
+    def same_muscles_other_equipment(self, pose: "Pose", *, exclude=(), limit: int = 6):
+        """Poses that work the same primary muscles as `pose` but need a different set of props, most
+        primary muscles in common first. With two primary muscles or more, sharing just one is not
+        "the same muscles" (a seated pose that holds the back up is not another backbend). Poses in
+        `exclude` (those already offered as related) are left out."""
         primary = [pm.muscle_id for pm in pose.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
         if not primary:
             return self.none()
         props = [item.pk for item in pose.equipment.all()]
-        sharing = PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary).values("pose_id")
+        shared_primary = PoseMuscle.objects.filter(
+            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
+        )
         candidates = (
             self.exclude(pk=pose.pk)
-            .filter(pk__in=sharing)
-            .annotate(props_total=models.Count("equipment", distinct=True))
+            .exclude(pk__in=[other.pk for other in exclude])
+            .annotate(
+                muscles_shared=models.Subquery(
+                    shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
+                props_total=models.Count("equipment", distinct=True),
+            )
+            .filter(muscles_shared__gte=min(2, len(primary)))
         )
         if props:
             # Sets differ when the other pose lacks one of ours or has one we don't.
@@ -239,7 +251,7 @@ class PoseQuerySet(PublishableQuerySet):
             ).filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
         else:
             candidates = candidates.filter(props_total__gt=0)
-        return candidates.prefetch_related("equipment").order_by("name")[:limit]
+        return candidates.prefetch_related("equipment").order_by("-muscles_shared", "name")[:limit]
 
     def working(self, muscle: "Muscle"):
         """Poses that work `muscle`, those where it is primary first; each carries `muscle_role`."""
