@@ -71,12 +71,16 @@ def decorate(routine, steps):
         step.hold_text = hold_text(step, routine.breath_seconds)
         step.sides_text = sides_text(step)
         step.seconds = timing.step_seconds(step, routine.breath_seconds)
+        step.time_text = span_text(step.seconds)
         step.paragraphs = paragraphs(step.instructions)
         step.image = step.pose.main_image if step.pose_id else None
     total = sum(step.seconds for step in steps) or 1
+    elapsed = 0.0
     for step in steps:
-        # A plain decimal string: the timeline's flex-grow, whatever the locale would print.
-        step.share = f"{100 * step.seconds / total:.4f}"
+        # Plain decimal strings (SVG coordinates out of 1000), whatever the locale would print.
+        step.bar_x = f"{1000 * elapsed / total:.2f}"
+        step.bar_width = f"{1000 * step.seconds / total:.2f}"
+        elapsed += step.seconds
     return steps
 
 

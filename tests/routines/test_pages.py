@@ -25,6 +25,7 @@ from tests.factories import (
     RoutineFactory,
     RoutineImageFactory,
     RoutineStepFactory,
+    complete_pose,
     complete_routine,
     routine_poses,
 )
@@ -196,22 +197,64 @@ def test_safety_note_is_markdown_with_scripts_neutralised(client, routine):
     assert "Move <strong>slowly</strong>" in markup
 
 
-def test_timeline_widths_follow_each_steps_time(client, routine):
+def test_timeline_bar_widths_follow_each_steps_time(client, routine):
     markup = page(client, "/routines/flow/")
-    timeline = element(markup, 'class="timeline"')
-    items = re.findall(r'<li class="([^"]*)" style="flex-grow: ([\d.]+)"', timeline)
+    bar = element(markup, 'class="timeline-bar"')
+    rects = re.findall(r'<rect class="([^"]*)" x="([\d.]+)" y="0" width="([\d.]+)"', bar)
     steps = list(routine.steps.all())
     seconds = [timing.step_seconds(step, routine.breath_seconds) for step in steps]
     assert seconds == [30, 60, 90, 30, 40, 30]
-    assert len(items) == len(steps)
-    shares = [float(share) for _, share in items]
-    for share, length in zip(shares, seconds, strict=True):
-        assert share / shares[0] == pytest.approx(length / seconds[0], rel=1e-3)
-    assert "timeline__step--plain" in items[4][0]  # the rest has no picture
-    assert "timeline__step--plain" not in items[0][0]
-    assert '<ol class="timeline">' in markup
-    assert "5. Rest, 40 s" in text(timeline)
-    assert "3. Flow Pose 3, 2 min" in text(timeline)
+    assert len(rects) == len(steps)
+    widths = [float(width) for _, _, width in rects]
+    for width, length in zip(widths, seconds, strict=True):
+        assert width / widths[0] == pytest.approx(length / seconds[0], rel=1e-3)
+    # Each stretch starts where the one before ends, and the bar ends at the routine's end.
+    starts = [float(x) for _, x, _ in rects]
+    assert starts[0] == 0 and starts[1] == pytest.approx(widths[0])
+    assert starts[-1] + widths[-1] == pytest.approx(1000)
+    assert "timeline-bar__step--rest" in rects[4][0] and "rest" not in rects[0][0]
+
+
+def test_timeline_labels_every_step_with_a_sized_picture_and_links_to_it(client, routine):
+    markup = page(client, "/routines/flow/")
+    timeline = markup[markup.index('<ol class="timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    rows = re.findall(r'<li class="timeline__step[^"]*">(.*?)</li>', timeline, re.S)
+    assert len(rows) == 6
+    assert "5. Rest" in text(rows[4]) and "40 s" in text(rows[4])
+    assert "3. Flow Pose 3" in text(rows[2]) and "90 s" in text(rows[2])
+    assert 'href="#step-3"' in rows[2]
+    for row in rows:
+        img = re.search(r"<img [^>]*>", row).group(0)
+        assert re.search(r'width="\d+" height="\d+"', img), img
+    assert "img/rest.svg" in rows[4] and "img/rest.svg" not in rows[0]
+    assert 'style="' not in markup[markup.index("<main") :]
+
+
+def test_a_rest_step_has_its_own_picture_in_the_article(client, routine):
+    markup = page(client, "/routines/flow/")
+    rest = markup[markup.index('id="step-5"') :]
+    rest = rest[: rest.index("</li>")]
+    assert "img/rest.svg" in rest and 'width="240" height="180"' in rest
+
+
+def test_a_section_of_one_step_does_not_repeat_its_title(client):
+    pose = complete_pose(name="Sphinx")
+    flow = RoutineFactory(slug="one", status="published")
+    RoutineStepFactory(routine=flow, position=0, pose=pose, starts_section=True, section_title="Sphinx")
+    RoutineStepFactory(routine=flow, position=1, pose=pose, starts_section=True, section_title="Long Hold")
+    RoutineStepFactory(routine=flow, position=2, pose=None, title="Rest", starts_section=True, section_title="Pair")
+    RoutineStepFactory(routine=flow, position=3, pose=pose)
+    markup = page(client, "/routines/one/")
+    article = markup[markup.index('id="steps-title"') :]
+    assert text(article).count("Sphinx") == 3  # steps 1, 2 and 4, no heading of their own
+    assert not re.search(r"<h3[^>]*>Sphinx</h3>", article)
+    assert re.search(r'<h3 class="routine-step__title"><span class="routine-step__number">1.</span>', article)
+    # A one-step section named otherwise keeps its name, as a line above the step, not a heading.
+    assert '<p class="routine-step__part">Long Hold</p>' in article
+    # A section of two steps keeps its heading, and its steps are one level below.
+    assert '<h3 class="routine-part__title" id="part-3">Pair</h3>' in article
+    assert '<h4 class="routine-step__title"><span class="routine-step__number">3.</span> Rest</h4>' in article
 
 
 def test_routine_reads_as_an_article_section_by_section(client, routine):
