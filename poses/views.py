@@ -24,7 +24,8 @@ def muscles_crumb():
 class PoseListView(LenientPaginationMixin, ListView):
     template_name = "poses/pose_list.html"
     context_object_name = "poses"
-    paginate_by = 24
+    # A multiple of the two, three and four columns the cards fall into.
+    paginate_by = 48
 
     def get_queryset(self):
         self.filters = PoseFilterForm(self.request.GET)
@@ -35,6 +36,7 @@ class PoseListView(LenientPaginationMixin, ListView):
         page = context["page_obj"]
         context.update(
             filters=self.filters,
+            filter_count=len([name for name in self.filters.values if name not in ("q", "role")]),
             canonical_path=reverse("poses:pose_list") + self.filters.canonical_query(page.number),
             breadcrumbs=[HOME, ("Poses", None)],
         )

@@ -575,3 +575,21 @@ def test_demo_routine_pages_show_everything(client):
     last = page(client, f"/routines/{slug}/play/{len(stops)}/")
     assert f'href="/routines/{slug}/play/finish/" rel="next"' in last
     assert client.get(f"/routines/{slug}/play/{len(stops) + 1}/").status_code == 404
+
+
+def test_demo_routines_name_the_props_they_list_and_no_others(client):
+    """What the introduction and the steps tell the practitioner to bring is what the props line lists."""
+    from poses.models import Equipment
+
+    call_command("import_content", str(DEMO), verbosity=0)
+    names = [item.name.lower() for item in Equipment.objects.all()]
+    for routine in Routine.objects.published():
+        markup = page(client, routine.get_absolute_url())
+        facts = markup[markup.index("<dt>Props</dt>") :]
+        listed = {name for name in names if name in text(facts[: facts.index("</dd>")]).lower()}
+        said = " ".join([routine.body, *(step.instructions for step in routine.steps.all())]).lower()
+        mentioned = {name for name in names if re.search(rf"\b{re.escape(name)}s?\b", said)}
+        assert mentioned <= listed, (routine.slug, mentioned - listed)
+        if "you will need" in routine.body.lower():
+            need = next(part for part in routine.body.split("\n\n") if "you will need" in part.lower()).lower()
+            assert {name for name in names if name in need} == listed, routine.slug
