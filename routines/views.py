@@ -181,6 +181,8 @@ class RoutineDetailView(DetailView):
         routine = self.object
         return {
             "main_image": routine.main_image,
+            # A shared link shows the routine's picture, else the first pose's.
+            "og_image": routine.main_image or next((step.image for step in steps if step.image), None),
             "tags": list(routine.tags.all()),
             "breadcrumbs": [HOME, routines_crumb(), (routine.title, None)],
             "howto": howto_jsonld(self.request, routine, steps),

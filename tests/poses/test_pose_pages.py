@@ -335,3 +335,13 @@ def test_a_pose_without_props_lists_poses_with_props_for_the_same_muscles(client
     html = client.get("/poses/floor/").content.decode()
     section = html[html.index('id="same-muscles"') :]
     assert "With A Block" in section and "Also Floor" not in section
+
+
+def test_a_shared_pose_link_shows_a_picture_even_without_one_of_its_own(client):
+    complete_pose(slug="bare", images=0)
+    markup = client.get("/poses/bare/").content.decode()
+    assert re.search(r'<meta property="og:image" content="http[^"]+/img/share\.png">', markup)
+    with_picture = complete_pose(slug="pictured", images=1)
+    markup = client.get("/poses/pictured/").content.decode()
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', markup).group(1)
+    assert og.endswith(with_picture.main_image.src)

@@ -593,3 +593,18 @@ def test_demo_routines_name_the_props_they_list_and_no_others(client):
         if "you will need" in routine.body.lower():
             need = next(part for part in routine.body.split("\n\n") if "you will need" in part.lower()).lower()
             assert {name for name in names if name in need} == listed, routine.slug
+
+
+def test_a_shared_routine_link_shows_a_picture_even_without_one_of_its_own(client):
+    pose = complete_pose(name="Sphinx", images=1)
+    flow = RoutineFactory(slug="no-picture", status="published")
+    RoutineStepFactory(routine=flow, position=0, pose=None, title="Arrive")
+    RoutineStepFactory(routine=flow, position=1, pose=pose)
+    markup = page(client, "/routines/no-picture/")
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', markup).group(1)
+    assert og.startswith("http") and og.endswith(pose.main_image.src)
+    bare = RoutineFactory(slug="bare", status="published")
+    RoutineStepFactory(routine=bare, position=0, pose=None, title="Rest")
+    markup = page(client, "/routines/bare/")
+    assert re.search(r'<meta property="og:image" content="http[^"]+/img/share\.png">', markup)
+    assert '<meta name="twitter:card" content="summary_large_image">' in markup
