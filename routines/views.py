@@ -180,6 +180,9 @@ class RoutineDetailView(DetailView):
     def extra_context_for(self, steps) -> dict:
         routine = self.object
         return {
+            "related": related_routines(routine),
+            "reading_minutes": reading_minutes(routine, steps),
+            "article": article_jsonld(self.request, routine),
             "main_image": routine.main_image,
             # A shared link shows the routine's picture, else the first pose's.
             "og_image": routine.main_image or next((step.image for step in steps if step.image), None),
@@ -199,6 +202,44 @@ class RoutineCheatSheetView(RoutineDetailView):
         return {
             "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Cheat sheet", None)]
         }
+
+
+WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(routine, steps) -> int:
+    """How long the article takes to read: introduction, safety note, steps and variations, at an
+    unhurried 200 words a minute; at least a minute."""
+    texts = [routine.summary, routine.body, routine.safety_note]
+    for step in steps:
+        texts.append(step.display_title)
+        texts.append(step.instructions)
+        texts.extend(variation.instructions for variation in step.variations.all())
+    words = sum(len(text.split()) for text in texts if text)
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def related_routines(routine, *, limit: int = 3) -> list:
+    """Routines to go on to: those that share the most tags and poses with this one."""
+    return list(Routine.objects.published().for_listing().related_to(routine, limit=limit))
+
+
+def article_jsonld(request, routine) -> dict:
+    """schema.org Article for the routine as a piece of writing: headline, dates, picture."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": routine.title,
+        "mainEntityOfPage": absolute_url(request, routine.get_absolute_url()),
+        "dateModified": routine.updated_at,
+    }
+    if routine.published_at:
+        data["datePublished"] = routine.published_at
+    if routine.summary:
+        data["description"] = routine.summary
+    if routine.main_image:
+        data["image"] = absolute_url(request, routine.main_image.src)
+    return data
 
 
 def howto_jsonld(request, routine, steps) -> dict:

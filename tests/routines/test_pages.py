@@ -484,7 +484,8 @@ def short_and_long():
 @pytest.mark.parametrize(
     ("template", "most"),
     [
-        ("/routines/{slug}/", 7),
+        # The routine page also reads its related routines, their pictures and their tags.
+        ("/routines/{slug}/", 10),
         ("/routines/{slug}/cheatsheet/", 7),
         ("/routines/{slug}/play/2/", 5),
         ("/routines/{slug}/play/finish/", 1),
@@ -493,6 +494,10 @@ def short_and_long():
 def test_query_count_does_not_grow_with_the_routine(
     client, short_and_long, django_assert_max_num_queries, template, most
 ):
+    for n in range(4):
+        kin = complete_routine(steps=3, slug=f"kin-{n}", poses=routine_poses(1))
+        RoutineImageFactory(routine=kin)
+        kin.tags.add("calm")
     short, long = (count_queries(client, template.format(slug=slug)) for slug in ("short", "long"))
     assert short == long
     with django_assert_max_num_queries(most):
@@ -608,3 +613,42 @@ def test_a_shared_routine_link_shows_a_picture_even_without_one_of_its_own(clien
     markup = page(client, "/routines/bare/")
     assert re.search(r'<meta property="og:image" content="http[^"]+/img/share\.png">', markup)
     assert '<meta name="twitter:card" content="summary_large_image">' in markup
+
+
+def test_related_routines_share_tags_or_poses_most_in_common_first(client):
+    poses = routine_poses(3)
+    flow = complete_routine(steps=3, slug="flow", poses=poses)
+    flow.tags.add("calm", "back care")
+    both = complete_routine(steps=3, slug="both", title="Shares Poses and a Tag", poses=poses)
+    both.tags.add("calm")
+    tag_only = complete_routine(steps=2, slug="tag-only", title="Shares a Tag", poses=routine_poses(2))
+    tag_only.tags.add("back care")
+    complete_routine(steps=2, slug="nothing", title="Shares Nothing", poses=routine_poses(2))
+    draft = complete_routine(steps=3, slug="draft", title="Draft Kin", poses=poses, status="draft")
+    draft.tags.add("calm")
+    markup = page(client, "/routines/flow/")
+    related = text(markup[markup.index('id="related-title"') :])
+    assert related.index("Shares Poses and a Tag") < related.index("Shares a Tag")
+    assert "Shares Nothing" not in related and "Draft Kin" not in related and "Morning" not in related
+
+
+def test_routine_byline_gives_dates_and_reading_time_and_the_article_jsonld(client, routine):
+    routine.published_at = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_current_timezone())
+    routine.save()
+    markup = page(client, "/routines/flow/")
+    byline = text(element(markup, 'class="byline__meta"'))
+    assert "Published 2 March 2026" in byline and "min read" in byline
+    assert re.search(r"Updated \d+ \w+ 20\d\d", byline)  # saved after it was published
+    article = jsonld(markup, "Article")
+    assert article["headline"] == "Morning Flow"
+    assert article["datePublished"].startswith("2026-03-02")
+    assert article["image"].startswith("http")
+
+
+def test_reading_time_grows_with_the_words(client):
+    from routines.views import reading_minutes
+
+    short = complete_routine(steps=2, slug="short-read")
+    long = complete_routine(steps=2, slug="long-read", body="word " * 1500)
+    assert reading_minutes(short, list(short.steps.all())) == 1
+    assert reading_minutes(long, list(long.steps.all())) == 8
