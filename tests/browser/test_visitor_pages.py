@@ -3,12 +3,17 @@ paper, in real Chromium."""
 
 import io
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from poses.bodymap import MUSCLES
+from routines.models import Routine
 from tests.factories import CategoryFactory, MuscleFactory, complete_pose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -185,8 +190,66 @@ def headings_ending_pages(pdf: bytes, headings: set[str]) -> list[tuple[int, str
     return stranded
 
 
-def pdf_pages(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "content.json"
+ROUTINE = "back-strengthening-flow"
 
 
-__all__ = ["headings_ending_pages", "pdf_pages"]
+@pytest.fixture
+def demo():
+    call_command("import_content", str(DEMO), verbosity=0)
+
+
+def load_every_image(page):
+    """Lazy pictures below the fold stay blank in a full-page screenshot or a PDF unless loaded first."""
+    page.evaluate(
+        """async () => {
+            const images = Array.from(document.images);
+            images.forEach(img => { img.loading = "eager"; });
+            await Promise.all(images.map(img => img.decode().catch(() => null)));
+        }"""
+    )
+
+
+def test_printed_routine_page_is_a_clean_article_with_no_heading_left_at_a_page_foot(
+    page, live_server, demo, screenshot
+):
+    page.goto(f"{live_server.url}/routines/{ROUTINE}/")
+    load_every_image(page)
+    routine = Routine.objects.get(slug=ROUTINE)
+    headings = {"The routine, step by step", "Before you start", "Related routines"}
+    headings |= {step.section_title for step in routine.steps.all() if step.section_title}
+    pdf = page.pdf(format="A4", print_background=True)
+    assert headings_ending_pages(pdf, headings) == []
+    reader = PdfReader(io.BytesIO(pdf))
+    # 25 steps with their variations: a short article, where the screen layout printed 8 pages.
+    assert len(reader.pages) <= 6
+    printed = " ".join(pdf_page.extract_text() for pdf_page in reader.pages)
+    for left_out in ("Start practice", "Printable cheat sheet", "The sequence at a glance", "Skip to"):
+        assert left_out not in printed
+    assert "25. Return Slowly" in printed
+    # Pictures stay small on paper.
+    page.emulate_media(media="print")
+    widths = page.locator(".routine-step__media img").evaluate_all("imgs => imgs.map(i => i.clientWidth)")
+    assert widths and max(widths) <= 100
+    page.emulate_media(media="screen")
+    out = screenshot(page, "routine-page-screen").with_name("routine-page-print.pdf")
+    out.write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(out), str(out.with_suffix(""))], check=True)
+
+
+def test_pose_routine_and_library_pages_at_phone_and_desktop_widths(page, phone_page, live_server, demo, screenshot):
+    for browser_page in (page, phone_page):
+        for name, path in (
+            ("pose-page", "/poses/backbend/"),
+            ("routine-page", f"/routines/{ROUTINE}/"),
+            ("library", "/poses/"),
+            ("muscles", "/muscles/"),
+        ):
+            browser_page.goto(live_server.url + path)
+            load_every_image(browser_page)
+            assert browser_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+            screenshot(browser_page, f"visitor-{name}")
+    # All 42 demo poses on one page of the library.
+    page.goto(f"{live_server.url}/poses/")
+    expect(page.locator(".cards .card")).to_have_count(42)
