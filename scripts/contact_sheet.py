@@ -43,7 +43,7 @@ def sides() -> dict[str, str]:
 
 
 def main() -> int:
-    files = sorted((DEMO / "images").glob("*.png"))
+    files = sorted((DEMO / "images").rglob("*.png"))
     if not files:
         print("No pictures in demo/images/.", file=sys.stderr)
         return 1

@@ -740,7 +740,63 @@ ROUTINES: dict[str, tuple[list[str], str, bool]] = {
 }
 
 
+# Authors' portraits -------------------------------------------------------------------------
+
+PORTRAIT = 600
+
+
+@dataclass
+class Portrait:
+    background: tuple[int, int, int]
+    skin: tuple[int, int, int]
+    hair: tuple[int, int, int]
+    shirt: tuple[int, int, int]
+    long_hair: bool = False
+    beard: bool = False
+
+
+PORTRAITS = {
+    "mira-sol": Portrait((236, 226, 244), (176, 120, 90), (44, 32, 30), (44, 124, 120), long_hair=True),
+    "tomas-reed": Portrait((224, 238, 234), (222, 178, 146), (120, 84, 56), (190, 98, 76), beard=True),
+}
+
+
+def render_portrait(p: Portrait) -> Image.Image:
+    """Head and shoulders, facing us: a byline picture that reads at 64 pixels."""
+    s = SUPERSAMPLE
+    size = PORTRAIT * s
+    image = Image.new("RGB", (size, size), p.background)
+    draw = ImageDraw.Draw(image)
+
+    def box(x0, y0, x1, y1):
+        return (x0 * s, y0 * s, x1 * s, y1 * s)
+
+    draw.ellipse(box(60, 60, 540, 540), fill=mix(p.background, (255, 255, 255), 0.4))
+    if p.long_hair:
+        draw.rounded_rectangle(box(190, 170, 410, 470), radius=90 * s, fill=p.hair)
+    draw.rounded_rectangle(box(110, 430, 490, 700), radius=150 * s, fill=p.shirt)
+    draw.rounded_rectangle(box(265, 340, 335, 450), radius=30 * s, fill=shade(p.skin, 0.92))
+    draw.ellipse(box(200, 150, 400, 390), fill=p.skin)
+    if p.beard:
+        draw.chord(box(205, 230, 395, 395), 0, 180, fill=p.hair)
+        draw.ellipse(box(255, 300, 345, 345), fill=p.skin)
+    # Hair on top, and a little fringe.
+    draw.chord(box(192, 135, 408, 330), 180, 360, fill=p.hair)
+    if p.long_hair:
+        draw.ellipse(box(262, 100, 338, 170), fill=p.hair)
+    # Eyes closed in a calm curve, and a small smile.
+    for x in (262, 338):
+        draw.arc(box(x - 20, 255, x + 20, 280), 20, 160, fill=shade(p.skin, 0.45), width=5 * s)
+    draw.arc(box(272, 300, 328, 340), 20, 160, fill=shade(p.skin, 0.55), width=5 * s)
+    return image.resize((PORTRAIT, PORTRAIT), Image.Resampling.LANCZOS)
+
+
 def main(only: list[str]) -> None:
+    for slug, portrait in PORTRAITS.items():
+        if only and slug not in only:
+            continue
+        size = save(render_portrait(portrait), OUT / "authors" / f"{slug}.png")
+        print(f"authors/{slug}.png {size // 1024} KB")
     for slug, pose in POSES.items():
         if only and slug not in only:
             continue
