@@ -266,10 +266,10 @@ def test_pose_page_query_count_does_not_grow_with_content(client, django_assert_
             other = complete_pose(primary=muscles[n % 3 : n % 3 + 2], images=1, steps=1)
             other.equipment.add(EquipmentFactory())
     assert PoseStep.objects.filter(pose=big).count() == 20
-    # The pose and its 11 kinds of parts, 2 each for the warm-up's and cool-down's steps and
+    # The pose and its 12 kinds of parts, 2 each for the warm-up's and cool-down's steps and
     # pictures, 3 for the poses with other props, 2 for the related poses, 1 for the muscles the body map
     # links to.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = client.get("/poses/big/")
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') >= 12
