@@ -60,9 +60,9 @@ class RoutineQuerySet(PublishableQuerySet):
             "tags",
         )
 
-    def related_to(self, routine: "Routine", *, limit: int = 3):
+    def related_to(self, routine: "Routine", *, exclude=(), limit: int = 3):
         """Routines that share tags or poses with `routine`, most in common first (a shared tag or pose
-        counts one each), then by title. Leaves out `routine` itself."""
+        counts one each), then by title. Leaves out `routine` itself and the routines (or ids) in `exclude`."""
         from django.contrib.contenttypes.models import ContentType
         from django.db.models.functions import Coalesce
 
@@ -88,6 +88,7 @@ class RoutineQuerySet(PublishableQuerySet):
         zero = models.Value(0)
         return (
             self.exclude(pk=routine.pk)
+            .exclude(pk__in=[getattr(other, "pk", other) for other in exclude])
             .annotate(
                 shared=Coalesce(models.Subquery(shared_tags, output_field=models.IntegerField()), zero)
                 + Coalesce(models.Subquery(shared_poses, output_field=models.IntegerField()), zero)

@@ -16,7 +16,7 @@ from poses.models import Level
 from poses.views import HOME
 
 from . import timing
-from .models import Author, AuthorImage, Routine
+from .models import Author, AuthorImage, RelatedRoutine, Routine
 
 # Bands on the stored duration, in seconds: (label, more than, at most). A routine of exactly
 # 20 minutes is in "10 to 20", one of exactly 10 minutes is not "under 10".
@@ -165,7 +165,7 @@ class RoutineDetailView(DetailView):
     template_name = "routines/routine_detail.html"
 
     def get_queryset(self):
-        return Routine.objects.visible_to(self.request.user).for_detail()
+        return Routine.objects.visible_to(self.request.user).for_detail().select_related("author__image")
 
     def get_context_data(self, **kwargs):
         routine = self.object
@@ -221,8 +221,22 @@ def reading_minutes(routine, steps) -> int:
 
 
 def related_routines(routine, *, limit: int = 3) -> list:
-    """Routines to go on to: those that share the most tags and poses with this one."""
-    return list(Routine.objects.published().for_listing().related_to(routine, limit=limit))
+    """Routines to go on to: the editor's choice first, in the editor's order, then those that share the
+    most tags and poses with this one. Only what visitors may see."""
+    published = Routine.objects.published()
+    chosen = list(
+        RelatedRoutine.objects.filter(routine=routine, related__in=published)
+        .order_by("position", "pk")
+        .values_list("related_id", flat=True)[:limit]
+    )
+    similar = []
+    if len(chosen) < limit:
+        similar = list(
+            published.related_to(routine, exclude=chosen, limit=limit - len(chosen)).values_list("pk", flat=True)
+        )
+    order = chosen + similar
+    cards = {item.pk: item for item in published.for_listing().filter(pk__in=order)} if order else {}
+    return [cards[pk] for pk in order if pk in cards]
 
 
 def article_jsonld(request, routine) -> dict:
@@ -240,6 +254,12 @@ def article_jsonld(request, routine) -> dict:
         data["description"] = routine.summary
     if routine.main_image:
         data["image"] = absolute_url(request, routine.main_image.src)
+    if routine.author:
+        data["author"] = {
+            "@type": "Person",
+            "name": routine.author.name,
+            "url": absolute_url(request, routine.author.get_absolute_url()),
+        }
     return data
 
 

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 OUT = Path(__file__).resolve().parent.parent / "demo" / "images"
 WIDTH, HEIGHT = 1200, 800
@@ -728,6 +728,18 @@ POSES: dict[str, Scene] = {
     ),
 }
 
+# One-sided poses are drawn on the side their steps describe first (the right): these scenes are
+# built on the left and shown mirrored.
+MIRRORED = {
+    "tree",
+    "warrior-ii",
+    "seated-side-bend",
+    "seated-twist",
+    "seated-neck-stretch",
+    "chair-side-bend",
+    "chair-figure-four",
+}
+
 # Pictures of a movement between two poses: the poses side by side.
 SEQUENCES: dict[str, tuple[list[Scene], str, bool]] = {
     "cat-cow": ([scene("tabletop", CAT), scene("tabletop", COW)], "tabletop", True),
@@ -800,7 +812,10 @@ def main(only: list[str]) -> None:
     for slug, pose in POSES.items():
         if only and slug not in only:
             continue
-        size = save(render(pose), OUT / f"{slug}.png")
+        image = render(pose)
+        if slug in MIRRORED:
+            image = ImageOps.mirror(image)
+        size = save(image, OUT / f"{slug}.png")
         print(f"{slug}.png {size // 1024} KB")
     for slug, (scenes, category, mat) in SEQUENCES.items():
         if only and slug not in only:

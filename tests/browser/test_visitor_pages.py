@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from poses.bodymap import MUSCLES
+from poses.models import PoseCaution
 from routines.models import Routine
 from tests.factories import CategoryFactory, MuscleFactory, complete_pose
 
@@ -32,13 +33,20 @@ def library():
     """Every muscle the body map draws, and a few poses that work them."""
     muscles = {slug: MuscleFactory(slug=slug, name=shape.name) for slug, shape in MUSCLES.items()}
     category = CategoryFactory(slug="backbends", name="Backbends")
-    complete_pose(
+    backbend = complete_pose(
         name="Backbend",
         slug="backbend",
         category=category,
         primary=[muscles["lower-back"], muscles["middle-back"]],
         secondary=[muscles["glutes"], muscles["shoulders"]],
     )
+    PoseCaution.objects.create(pose=backbend, position=0, text="Skip it with a wrist or lower-back injury.")
+    PoseCaution.objects.create(pose=backbend, position=1, text="Leave it out with high blood pressure.")
+    backbend.hold_value, backbend.hold_kind = 5, "breaths"
+    backbend.save()
+    image = backbend.main_image
+    image.credit, image.side = "Drawing: A. Rao, CC BY 4.0", "right"
+    image.save()
     for n in range(3):
         complete_pose(name=f"Standing {n}", primary=[muscles["quadriceps"]], secondary=[muscles["calves"]])
     return muscles
@@ -168,9 +176,11 @@ def test_library_filters_are_open_on_a_wide_screen(page, live_server, library):
     expect(summary).to_be_hidden()
 
 
-def test_muscle_pages_have_no_accessibility_violations(page, live_server, library, axe):
+def test_muscle_pages_and_a_pose_page_with_cautions_have_no_accessibility_violations(page, live_server, library, axe):
     for path in ("/muscles/", "/muscles/lower-back/", "/poses/backbend/"):
         page.goto(live_server.url + path)
+        if path == "/poses/backbend/":
+            expect(page.get_by_role("heading", name="Take care if…")).to_be_visible()
         violations = axe(page)
         assert not violations, f"{path}: {violations.report()}"
     # With a muscle's name showing, as a keyboard user sees it.

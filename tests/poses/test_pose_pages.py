@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from poses.models import PoseStep
+from poses.models import PoseCaution, PoseStep
 from tests.factories import (
     CategoryFactory,
     EquipmentFactory,
@@ -313,11 +313,6 @@ def test_pose_page_with_nothing_but_a_name_still_renders(client):
     assert "<h1" in html and 'id="muscles"' not in html and 'id="faq"' not in html
 
 
-def test_a_pose_without_images_gets_no_og_image(client):
-    PoseFactory(slug="plain")
-    assert "og:image" not in client.get("/poses/plain/").content.decode()
-
-
 def test_extra_image_is_shown_in_the_gallery(client):
     pose = PoseFactory(slug="g")
     add_pose_image(pose, position=0, alt="Main view")
@@ -345,3 +340,35 @@ def test_a_shared_pose_link_shows_a_picture_even_without_one_of_its_own(client):
     markup = client.get("/poses/pictured/").content.decode()
     og = re.search(r'<meta property="og:image" content="([^"]+)">', markup).group(1)
     assert og.endswith(with_picture.main_image.src)
+
+
+def test_pose_page_says_who_should_take_care_and_the_usual_hold(client, backbend):
+    PoseCaution.objects.create(pose=backbend, position=0, text="Skip it with a recent wrist injury.")
+    PoseCaution.objects.create(pose=backbend, position=1, text="Go gently with high blood pressure.")
+    backbend.hold_value, backbend.hold_kind, backbend.sides = 5, "breaths", "both"
+    backbend.save()
+    html = client.get("/poses/backbend/").content.decode()
+    cautions = html[html.index('id="cautions"') :]
+    cautions = cautions[: cautions.index("</section>")]
+    assert "Take care if…" in cautions
+    assert cautions.index("recent wrist injury") < cautions.index("high blood pressure")
+    assert '<a href="#cautions">Take care</a>' in html
+    # Right after the steps: read before trying the pose.
+    assert html.index('id="how-to"') < html.index('id="cautions"') < html.index('id="muscles"')
+    assert re.search(r"<dt>Usual hold</dt><dd>5 breaths on each side</dd>", html)
+
+
+def test_pose_page_without_cautions_or_hold_shows_neither(client, backbend):
+    html = client.get("/poses/backbend/").content.decode()
+    assert 'id="cautions"' not in html and "Usual hold" not in html
+
+
+def test_pictures_carry_their_credit_and_the_side_they_show(client, backbend):
+    image = backbend.main_image
+    image.credit, image.side = "Drawing: A. Rao, CC BY 4.0", "right"
+    image.save()
+    html = client.get("/poses/backbend/").content.decode()
+    hero = html[html.index('class="pose-hero__figure"') :]
+    hero = hero[: hero.index("</figure>")]
+    assert '<small class="credit">Drawing: A. Rao, CC BY 4.0</small>' in hero
+    assert "Shows the right side." in hero

@@ -486,8 +486,9 @@ def short_and_long():
 @pytest.mark.parametrize(
     ("template", "most"),
     [
-        # The routine page also reads its related routines, their pictures and their tags.
-        ("/routines/{slug}/", 10),
+        # The routine page also reads its related routines (the editor's, then similar ones), their
+        # cards, pictures and tags.
+        ("/routines/{slug}/", 12),
         ("/routines/{slug}/cheatsheet/", 7),
         ("/routines/{slug}/play/2/", 5),
         ("/routines/{slug}/play/finish/", 1),
@@ -654,3 +655,48 @@ def test_reading_time_grows_with_the_words(client):
     long = complete_routine(steps=2, slug="long-read", body="word " * 1500)
     assert reading_minutes(short, list(short.steps.all())) == 1
     assert reading_minutes(long, list(long.steps.all())) == 8
+
+
+@pytest.fixture
+def author():
+    from routines.models import Author, AuthorImage
+    from tests.factories import image_upload
+
+    mira = Author.objects.create(slug="mira-sol", name="Mira Sol", bio="Teaches slow, strong classes.")
+    AuthorImage.objects.create(author=mira, file=image_upload("mira.png"), alt="Mira Sol", credit="Drawing")
+    return mira
+
+
+def test_routine_byline_names_the_author_with_portrait_and_bio_and_links_to_their_page(client, routine, author):
+    routine.author = author
+    routine.save()
+    markup = page(client, "/routines/flow/")
+    byline = markup[markup.index('class="byline"') :]
+    byline = byline[: byline.index('class="byline__meta"')]
+    assert 'href="/authors/mira-sol/">Mira Sol</a>' in byline
+    assert "Teaches slow, strong classes." in byline
+    assert re.search(r'<img class="byline__portrait" src="[^"]+" alt="" width="\d+" height="\d+"', byline)
+    article = jsonld(markup, "Article")
+    assert article["author"]["name"] == "Mira Sol" and article["author"]["url"].endswith("/authors/mira-sol/")
+
+    author_page = page(client, "/authors/mira-sol/")
+    assert "<h1>Mira Sol</h1>" in author_page and 'href="/routines/flow/"' in author_page
+
+
+def test_related_routines_begin_with_the_editors_choice(client):
+    from routines.models import RelatedRoutine
+
+    poses = routine_poses(3)
+    flow = complete_routine(steps=3, slug="flow", poses=poses)
+    flow.tags.add("calm")
+    similar = complete_routine(steps=3, slug="similar", title="Very Similar", poses=poses)
+    similar.tags.add("calm")
+    chosen = complete_routine(steps=2, slug="chosen", title="Chosen by the Editor", poses=routine_poses(2))
+    hidden = complete_routine(steps=2, slug="hidden", title="Chosen but a Draft", status="draft")
+    RelatedRoutine.objects.create(routine=flow, related=hidden, position=0)
+    RelatedRoutine.objects.create(routine=flow, related=chosen, position=1)
+    markup = page(client, "/routines/flow/")
+    related = text(markup[markup.index('id="related-title"') :])
+    assert related.index("Chosen by the Editor") < related.index("Very Similar")
+    assert "Chosen but a Draft" not in related
+    assert markup.count('class="card__title"><a href="/routines/similar/"') == 1
