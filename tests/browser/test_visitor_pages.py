@@ -228,6 +228,11 @@ def test_printed_routine_page_is_a_clean_article_with_no_heading_left_at_a_page_
     routine = Routine.objects.get(slug=ROUTINE)
     headings = {"The routine, step by step", "Before you start", "Related routines"}
     headings |= {step.section_title for step in routine.steps.all() if step.section_title}
+    # Nor a step's name or Sanskrit name without its instructions.
+    for number, step in enumerate(routine.steps.select_related("pose").order_by("position", "pk"), start=1):
+        headings.add(f"{number}. {step.display_title}")
+        if step.pose and step.pose.sanskrit_name:
+            headings.add(step.pose.sanskrit_name)
     pdf = page.pdf(format="A4", print_background=True)
     assert headings_ending_pages(pdf, headings) == []
     reader = PdfReader(io.BytesIO(pdf))
