@@ -297,10 +297,9 @@ class PoseAdmin(ContentAdmin):
         # Names are stored folded in search_names, so the folded term finds them with or without diacritics.
         return super().get_search_results(request, queryset, fold(search_term))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def after_save(self, request, obj):
         # The other names are saved after the pose; fold them into its search names now.
-        form.instance.save(update_fields=["search_names"])
+        obj.save(update_fields=["search_names"])
 
     @admin.display(description="picture")
     def thumbnail(self, obj):

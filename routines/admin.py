@@ -190,13 +190,12 @@ class RoutineAdmin(ContentAdmin):
             super().get_queryset(request).annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.refresh_duration(routine=form.instance)
+    def after_save(self, request, obj):
+        services.refresh_duration(routine=obj)
         if reversion.is_active():
             # The routine's version was taken when it was saved, before its steps; keep it again with the
             # duration those steps give. Reverting goes through this same save, so it recomputes it too.
-            reversion.add_to_revision(form.instance)
+            reversion.add_to_revision(obj)
 
     @admin.display(description="")
     def thumbnail(self, routine):
