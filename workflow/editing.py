@@ -57,6 +57,11 @@ class VersionedAdmin(VersionAdmin):
     deleted objects, which can be recovered the same way."""
 
     history_latest_first = True
+
+    class Media:
+        # Deferred, so that it runs after Django's urlify.js, which it wraps.
+        js = [Script("admin/yogasite/slugify.js", defer=True)]
+
     object_history_template = "admin/yogasite/object_history.html"
     revision_form_template = "admin/yogasite/revision_form.html"
     recover_list_template = "admin/yogasite/recover_list.html"
