@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
+from workflow.editing import (
+    ContentAdmin,
+    PreloadedLookupsMixin,
+    VersionedAdmin,
+    record_revisions,
+    register_versions,
+)
 
 from . import services
 from .forms import PoseAdminForm, PoseStepFormSet
@@ -164,11 +170,14 @@ class PoseStepInline(PoseTextInline):
         return 3 if obj is None else 1
 
 
-class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
+class PoseMuscleInline(PreloadedLookupsMixin, SortableInlineMixin, admin.TabularInline):
     model = PoseMuscle
     fields = ["muscle", "role", "position"]
     autocomplete_fields = ["muscle"]
     extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("muscle")
 
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
@@ -287,11 +296,12 @@ class PoseAdmin(ContentAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("images", queryset=PoseImage.objects.order_by("position", "pk")))
-        )
+        queryset = super().get_queryset(request).select_related("category", "warm_up", "cool_down")
+        if request.resolver_match and request.resolver_match.url_name == "poses_pose_changelist":
+            queryset = queryset.prefetch_related(
+                Prefetch("images", queryset=PoseImage.objects.order_by("position", "pk"))
+            )
+        return queryset
 
     def get_search_results(self, request, queryset, search_term):
         # Names are stored folded in search_names, so the folded term finds them with or without diacritics.

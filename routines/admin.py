@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
-from workflow.editing import ContentAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, PreloadedLookupsMixin, record_revisions, register_versions
 
 from . import services, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
@@ -101,7 +101,7 @@ class RoutineStepFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError("A published routine needs at least one step. Add a step or keep it a draft.")
 
 
-class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
+class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.StackedInline):
     model = RoutineStep
     form = RoutineStepForm
     formset = RoutineStepFormSet
@@ -186,9 +186,10 @@ class RoutineAdmin(ContentAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
-        )
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "routines_routine_changelist":
+            queryset = queryset.annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
+        return queryset
 
     def after_save(self, request, obj):
         services.refresh_duration(routine=obj)

@@ -10,6 +10,7 @@ import reversion
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Script
@@ -73,6 +74,12 @@ class VersionedAdmin(VersionAdmin):
         # call record_revisions instead.
         context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
         return super(VersionAdmin, self).changelist_view(request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method in ("GET", "HEAD"):
+            # Showing the form saves nothing: no revision to open.
+            return super(VersionAdmin, self).change_view(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj):
         # Kept first, so that what was deleted can be recovered even if it was never saved in the admin.
@@ -167,7 +174,48 @@ class EditConflictForm(forms.ModelForm):
         )
 
 
-class ContentAdmin(VersionedAdmin):
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete box that shows the chosen object from `known` when it is there, instead of looking it
+    up again: otherwise each row of an inline (every step's pose, every muscle) costs a query."""
+
+    known: dict | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen or self.known is None or not chosen <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(chosen):
+            obj = self.known[key]
+            options.append(
+                self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class PreloadedLookupsMixin:
+    """For a ModelAdmin or an inline: its autocomplete boxes show the chosen object from the form's own
+    object, loaded with it (select_related in get_queryset), see preload_lookups."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def preload_lookups(form) -> None:
+    """Give the form's autocomplete boxes the related objects its object already holds."""
+    for name, field in form.fields.items():
+        widget = field.widget.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field.widget
+        if not isinstance(widget, PreloadedAutocompleteSelect):
+            continue
+        relation = form.instance._meta.get_field(name)
+        if relation.is_cached(form.instance):
+            related = relation.get_cached_value(form.instance)
+            widget.known = {} if related is None else {str(related.pk): related}
+
+
+class ContentAdmin(PreloadedLookupsMixin, VersionedAdmin):
     """The admin of a pose or a routine: versioned, protected against overwriting someone else's save
     (EditConflictForm), and warning before the editor leaves a form with unsaved changes."""
 
@@ -187,10 +235,15 @@ class ContentAdmin(VersionedAdmin):
 
     @staticmethod
     def _saves_everything(request, form, change) -> bool:
+        if not change or form.has_changed():
+            return True
         # Bringing back a version or a deleted object saves the form as shown, which matches what was brought
         # back: that is still a change.
         view = request.resolver_match.url_name if request.resolver_match else ""
-        return not change or form.has_changed() or view.endswith(("_revision", "_recover"))
+        if view.endswith(("_revision", "_recover")):
+            return True
+        # Content that came with an import has no version yet: its first save keeps one to come back to.
+        return not Version.objects.get_for_object(form.instance).exists()
 
     def save_model(self, request, obj, form, change):
         # Saved in save_related instead when only the parts changed, and not at all when nothing did: a save
@@ -227,6 +280,14 @@ class ContentAdmin(VersionedAdmin):
                 return HttpResponseRedirect(request.path)
             return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        forms_shown = [context["adminform"].form] if "adminform" in context else []
+        for inline in context.get("inline_admin_formsets", []):
+            forms_shown += inline.formset.forms
+        for form in forms_shown:
+            preload_lookups(form)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
