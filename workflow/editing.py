@@ -9,20 +9,23 @@ from datetime import UTC, datetime
 import reversion
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Script
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from .compare import compare_versions
 
 # Django's JSON plus tags (yogasite/tagged_json.py), named in settings.SERIALIZATION_MODULES.
 VERSION_FORMAT = "tagged-json"
@@ -67,6 +70,58 @@ class VersionedAdmin(VersionAdmin):
     revision_form_template = "admin/yogasite/revision_form.html"
     recover_list_template = "admin/yogasite/recover_list.html"
     recover_form_template = "admin/yogasite/recover_form.html"
+
+    compare_template = "admin/yogasite/compare.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {
+            "compare_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_compare", args=[quote(unquote(object_id))]
+            ),
+            **(extra_context or {}),
+        }
+        response = super().history_view(request, object_id, context)
+        for action in getattr(response, "context_data", {}).get("action_list", []):
+            # Reversion gives each version's address only; the comparison form needs its number.
+            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
+        return response
+
+    def compare_view(self, request, object_id):
+        """Two versions of one object side by side (?a=<version>&b=<version>), older on the left."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj_id = unquote(object_id)
+        history_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[quote(obj_id)])
+        chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
+        versions = list(
+            Version.objects.get_for_object_reference(self.model, obj_id)
+            .filter(pk__in=[v for v in chosen if v.isdigit()])
+            .select_related("revision__user")
+        )
+        if len(versions) != 2:
+            self.message_user(request, "Choose two different versions to compare.", messages.WARNING)
+            return HttpResponseRedirect(history_url)
+        before, after = sorted(versions, key=lambda v: (v.revision.date_created, v.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Compare two versions of “{after.object_repr}”",
+            "object_id": obj_id,
+            "before": before,
+            "after": after,
+            "comparison": compare_versions(before, after),
+            "history_url": history_url,
+        }
+        return TemplateResponse(request, self.compare_template, context)
 
     def changelist_view(self, request, extra_context=None):
         # Reversion runs the whole list page in one revision, so an action's changes to several objects
