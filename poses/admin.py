@@ -288,7 +288,7 @@ class PoseAdmin(ContentAdmin):
     list_filter = [PublicationFilter, "category", "level", ("muscles", MuscleFilter), "equipment"]
     search_fields = ["name", "sanskrit_name", "other_names__name", "search_names"]
     search_help_text = "Any of its names, with or without diacritics: “urdhva” finds “Ūrdhva Dhanurāsana”."
-    actions = ["publish", "unpublish", "duplicate"]
+    actions = ["publish", "unpublish", "duplicate", "export_selected"]
 
     class Media:
         css = {"all": ["admin/yogasite/pose-admin.css"]}

@@ -168,7 +168,7 @@ class RoutineAdmin(ContentAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["duration_summary", "created_at", "updated_at"]
-    actions = ["duplicate_as_draft"]
+    actions = ["duplicate_as_draft", "export_selected"]
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

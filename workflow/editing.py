@@ -5,10 +5,11 @@ since it was opened, and the browser warns before leaving a form with unsaved ch
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import reversion
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .compare import compare_versions
+from .exchange import can_exchange_content
 
 # Django's JSON plus tags (yogasite/tagged_json.py), named in settings.SERIALIZATION_MODULES.
 VERSION_FORMAT = "tagged-json"
@@ -69,6 +71,7 @@ class VersionedAdmin(VersionAdmin):
     object_history_template = "admin/yogasite/object_history.html"
     revision_form_template = "admin/yogasite/revision_form.html"
     recover_list_template = "admin/yogasite/recover_list.html"
+    change_list_template = "admin/yogasite/change_list.html"
     recover_form_template = "admin/yogasite/recover_form.html"
 
     compare_template = "admin/yogasite/compare.html"
@@ -127,7 +130,11 @@ class VersionedAdmin(VersionAdmin):
         # Reversion runs the whole list page in one revision, so an action's changes to several objects
         # would share it, and reverting one of them would undo the others too. Actions and deletions
         # call record_revisions instead.
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        context = {
+            "has_change_permission": self.has_change_permission(request),
+            "can_exchange_content": can_exchange_content(request.user),
+            **(extra_context or {}),
+        }
         return super(VersionAdmin, self).changelist_view(request, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -281,6 +288,17 @@ class ContentAdmin(PreloadedLookupsMixin, VersionedAdmin):
         if obj is not None and "form" not in kwargs:
             kwargs["form"] = type(self.form.__name__, (EditConflictForm, self.form), {})
         return super().get_form(request, obj, change, **kwargs)
+
+    def has_exchange_permission(self, request) -> bool:
+        return can_exchange_content(request.user)
+
+    @admin.action(
+        description="Export selected %(verbose_name_plural)s as a content document (zip)", permissions=["exchange"]
+    )
+    def export_selected(self, request, queryset):
+        # The export lives above the content apps, with the content document: reached by its address.
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('content-export')}?{urlencode({f'{self.opts.model_name}s': ids})}")
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):

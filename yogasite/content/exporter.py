@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,17 +160,43 @@ STEP_DEFAULTS = {
 }
 
 
-def export_site(*, directory: Path) -> ExportResult:
+def _with_linked_poses(pose_ids: set[int], routine_ids: set[int]) -> set[int]:
+    """The poses asked for, those the routines' steps use, and every warm-up and cool-down they name, so that
+    the document imports into a site that has none of them."""
+    wanted = set(pose_ids) | set(
+        RoutineStep.objects.filter(routine__in=routine_ids, pose__isnull=False).values_list("pose", flat=True)
+    )
+    frontier = set(wanted)
+    while frontier:
+        linked = set()
+        for warm_up, cool_down in Pose.objects.filter(pk__in=frontier).values_list("warm_up", "cool_down"):
+            linked |= {pk for pk in (warm_up, cool_down) if pk is not None}
+        frontier = linked - wanted
+        wanted |= frontier
+    return wanted
+
+
+def export_site(
+    *, directory: Path, poses: Iterable[int] | None = None, routines: Iterable[int] | None = None
+) -> ExportResult:
     """Write `directory`/content.json with every muscle, prop, category, pose and routine, and
     copy each picture they use to `directory`/media/<stored name>. Importing that file into an
-    empty site gives the same site back."""
+    empty site gives the same site back.
+
+    Given `poses` or `routines` (ids), only those are written, with the poses they link to (steps,
+    warm-up, cool-down) and every muscle, prop and category, so that the document imports on its own."""
     directory = Path(directory)
     references = {
         kind: [record for _, record in stored.reference_records(model.objects.order_by("slug"))]
         for kind, model in stored.REFERENCE_MODELS.items()
     }
-    poses = [record for _, record in stored.pose_records(Pose.objects.order_by("slug"))]
-    routines = [record for _, record in stored.routine_records(Routine.objects.order_by("slug"))]
+    pose_rows, routine_rows = Pose.objects.order_by("slug"), Routine.objects.order_by("slug")
+    if poses is not None or routines is not None:
+        routine_ids = set(routines or ())
+        pose_rows = pose_rows.filter(pk__in=_with_linked_poses(set(poses or ()), routine_ids))
+        routine_rows = routine_rows.filter(pk__in=routine_ids)
+    poses = [record for _, record in stored.pose_records(pose_rows)]
+    routines = [record for _, record in stored.routine_records(routine_rows)]
     document = {
         "format": FORMAT,
         "version": VERSION,
