@@ -283,6 +283,7 @@ class ContentAdmin(PreloadedLookupsMixin, VersionedAdmin):
 
     class Media:
         js = [Script("admin/yogasite/unsaved-changes.js", defer=True)]
+        css = {"all": ["admin/yogasite/change-form-phone.css"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and "form" not in kwargs:

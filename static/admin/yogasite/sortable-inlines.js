@@ -192,6 +192,9 @@
   // After a failed save the rows come back in form order; show them in the order the
   // editor had arranged, which the submitted positions still hold.
   function restoreOrder(group) {
+    // A page fresh from the server already shows the stored order (a pose's muscles are
+    // numbered within each role, so their numbers alone would interleave them).
+    if (!document.querySelector(".errornote")) return;
     const all = rows(group);
     if (!all.length) return;
     const keyed = all
