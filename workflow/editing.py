@@ -282,8 +282,11 @@ class ContentAdmin(PreloadedLookupsMixin, VersionedAdmin):
     (EditConflictForm), and warning before the editor leaves a form with unsaved changes."""
 
     class Media:
-        js = [Script("admin/yogasite/unsaved-changes.js", defer=True)]
-        css = {"all": ["admin/yogasite/change-form-phone.css"]}
+        js = [
+            Script("admin/yogasite/unsaved-changes.js", defer=True),
+            Script("admin/yogasite/kept-form.js", defer=True),
+        ]
+        css = {"all": ["admin/yogasite/change-form-phone.css", "admin/yogasite/kept-work.css"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and "form" not in kwargs:
