@@ -285,6 +285,7 @@ class ContentAdmin(PreloadedLookupsMixin, VersionedAdmin):
         js = [
             Script("admin/yogasite/unsaved-changes.js", defer=True),
             Script("admin/yogasite/kept-form.js", defer=True),
+            Script("admin/yogasite/presence.js", defer=True),
         ]
         css = {"all": ["admin/yogasite/change-form-phone.css", "admin/yogasite/kept-work.css"]}
 
