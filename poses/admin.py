@@ -15,6 +15,7 @@ from workflow.editing import (
     record_revisions,
     register_versions,
 )
+from workflow.uploads import KeptUploadsForm
 
 from . import services
 from .forms import PoseAdminForm, PoseStepFormSet
@@ -182,6 +183,7 @@ class PoseMuscleInline(PreloadedLookupsMixin, SortableInlineMixin, admin.Tabular
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
+    form = KeptUploadsForm
     fields = ["preview", "file", "alt", "caption", "position"]
     readonly_fields = ["preview"]
     extra = 0

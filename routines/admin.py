@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
 from workflow.editing import ContentAdmin, PreloadedLookupsMixin, record_revisions, register_versions
+from workflow.uploads import KeptUploadsForm
 
 from . import services, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
@@ -148,6 +149,7 @@ class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.Stacke
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
+    form = KeptUploadsForm
     fields = ["preview", "file", "alt", "caption", "position"]
     readonly_fields = ["preview"]
     extra = 0
