@@ -1,7 +1,7 @@
-"""A picture chosen in a form that is refused for another reason is kept: the validated upload is stored
-under a temporary name, the form carries a signed token for it, shows its preview, and the next save uses
-it without the editor choosing the file again. Temporary copies older than a day are removed whenever
-another is kept."""
+"""A picture chosen in a form that is refused for another reason is kept: when the form is shown again, the
+validated upload is stored under a temporary name, the form carries a signed token for it and shows its
+preview, and the next save uses it without the editor choosing the file again. Temporary copies older
+than a day are removed whenever another is kept."""
 
 import uuid
 from datetime import timedelta
@@ -63,13 +63,22 @@ def kept_upload(token: str) -> tuple[str, SimpleUploadedFile] | None:
         return stored, SimpleUploadedFile(kept["name"], file.read())
 
 
+def _shown(token: str, upload: UploadedFile) -> tuple[str, str, str]:
+    stored = signing.loads(token, salt=SALT)["stored"]
+    return token, default_storage.url(stored), PurePosixPath(upload.name).name
+
+
 class KeptUploadInput(AdminFileWidget):
     """The admin's file box; when the form holds a kept picture, it shows it and carries its token."""
 
     kept: tuple[str, str, str] | None = None  # (token, preview URL, file name)
+    # A valid upload in a form shown again: only then is it worth keeping (a saved form is never shown).
+    pending: UploadedFile | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
+        if self.kept is None and self.pending is not None:
+            self.kept = _shown(keep_upload(self.pending), self.pending)
         if self.kept is None:
             return html
         token, url, filename = self.kept
@@ -118,11 +127,10 @@ class KeptUploadsForm(forms.ModelForm):
             value = self.cleaned_data.get(name)
             if not isinstance(field.widget, KeptUploadInput) or not isinstance(value, UploadedFile):
                 continue
-            token, stored = self._kept.get(name) or (keep_upload(value), None)
-            if stored is None:
-                stored = signing.loads(token, salt=SALT)["stored"]
-            self._kept[name] = (token, stored)
-            field.widget.kept = (token, default_storage.url(stored), PurePosixPath(value.name).name)
+            if name in self._kept:
+                field.widget.kept = _shown(self._kept[name][0], value)
+            else:
+                field.widget.pending = value
 
     def save(self, commit=True):
         saved = super().save(commit)

@@ -95,3 +95,13 @@ def test_kept_uploads_older_than_a_day_are_removed_when_another_is_kept(media):
 
     files = kept_files(media)
     assert old not in files and recent in files and len(files) == 2
+
+
+def test_a_picture_saved_at_once_leaves_no_temporary_copy(admin_client, media):
+    pose = PoseFactory(steps=["Kneel."])
+    data = form_data(admin_client, change_url(pose))
+    add_rows(data, "images", {"file": image_upload("camel.png"), "alt": "A person kneeling.", "position": "0"})
+
+    assert admin_client.post(change_url(pose), data).status_code == 302
+    assert PoseImage.objects.filter(pose=pose).exists()
+    assert kept_files(media) == []
