@@ -37,8 +37,8 @@ MAX_MEMBERS = 20_000
 STAGING = "content-imports"
 STALE_AFTER = timedelta(days=1)
 TOKEN_SALT = "yogasite.content-import"
-KIND_NAMES = {"muscles": "Muscles", "equipment": "Props", "categories": "Categories", "poses": "Poses",
-              "routines": "Routines"}  # fmt: skip
+KIND_NAMES = {"muscles": "Muscles", "equipment": "Props", "categories": "Categories", "authors": "Authors",
+              "poses": "Poses", "routines": "Routines"}  # fmt: skip
 
 
 class UploadRefused(Exception):
