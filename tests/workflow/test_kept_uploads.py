@@ -34,7 +34,17 @@ def test_a_picture_chosen_in_a_refused_form_is_kept_and_saved_next_time(
 ):
     pose = PoseFactory(steps=["Kneel."])
     data = form_data(admin_client, change_url(pose))
-    add_rows(data, "images", {"file": image_upload("camel.png"), "alt": "", "position": "0"})
+    add_rows(
+        data,
+        "images",
+        {
+            "file": image_upload("camel.png"),
+            "alt": "",
+            "credit": "Photo: A. Rao, CC BY 4.0",
+            "side": "left",
+            "position": "0",
+        },
+    )
 
     refused = admin_client.post(change_url(pose), data)
 
@@ -54,6 +64,7 @@ def test_a_picture_chosen_in_a_refused_form_is_kept_and_saved_next_time(
     assert saved.status_code == 302
     image = PoseImage.objects.get(pose=pose)
     assert image.alt == "A person kneeling, arched back."
+    assert (image.credit, image.side) == ("Photo: A. Rao, CC BY 4.0", "left")
     assert image.width == 800 and image.renditions
     assert kept_files(media) == []
 

@@ -185,3 +185,22 @@ def test_a_deleted_row_is_recorded_without_renumbering_noise(admin_client):
 
     assert steps_of(pose) == ["Sit back.", "Rest."]
     assert Version.objects.get_for_object(pose).first().revision.get_comment() == "Deleted step “Kneel.”."
+
+
+def test_an_image_credit_someone_else_changed_is_marked_and_the_editors_credit_and_side_are_saved(admin_client):
+    from tests.factories import PoseImageFactory
+
+    pose = PoseFactory(steps=["Kneel."])
+    image = PoseImageFactory(pose=pose, credit="Photo: studio", side="")
+    mine = form_data(admin_client, change_url(pose))
+    type(image).objects.filter(pk=image.pk).update(credit="Photo: someone else")
+    Pose.objects.get(pk=pose.pk).save()
+    mine["images-0-credit"] = "Photo: A. Rao, CC BY 4.0"
+    mine["images-0-side"] = "right"
+
+    response = admin_client.post(change_url(pose), mine)
+
+    assert "Someone else changed this image after you opened the page" in response.content.decode()
+    assert admin_client.post(change_url(pose), posted_form(response)).status_code == 302
+    image.refresh_from_db()
+    assert (image.credit, image.side) == ("Photo: A. Rao, CC BY 4.0", "right")
