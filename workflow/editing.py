@@ -390,6 +390,9 @@ def _row_digest(form) -> str:
             value = value.pk
         elif isinstance(value, list | tuple):
             value = [item.pk if isinstance(item, models.Model) else item for item in value]
+        elif isinstance(value, str):
+            # Browsers send line breaks as CRLF: text saved from a form is the same text.
+            value = value.replace("\r\n", "\n")
         values.append(f"{name}={value!r}")
     return hashlib.sha256("\n".join(values).encode()).hexdigest()[:16]
 

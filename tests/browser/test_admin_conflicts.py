@@ -78,6 +78,8 @@ def test_a_step_the_other_editor_deleted_does_not_trap_the_routine_form(
     expect(mine.locator(".errorlist.nonfield").first).to_contain_text("Someone else saved this routine at")
     expect(mine.locator("#steps-1")).to_contain_text("Someone else deleted this step")
     expect(mine.locator("#id_steps-1-instructions")).to_have_value("My own instructions.")
+    # The other save renumbered the last step, with the same text: not a change to report.
+    expect(mine.locator("#content-main")).not_to_contain_text("Someone else changed")
     screenshot(mine, "admin-routine-conflict-deleted-step")
 
     mine.click("input[name=_continue]")

@@ -204,3 +204,18 @@ def test_an_image_credit_someone_else_changed_is_marked_and_the_editors_credit_a
     assert admin_client.post(change_url(pose), posted_form(response)).status_code == 302
     image.refresh_from_db()
     assert (image.credit, image.side) == ("Photo: A. Rao, CC BY 4.0", "right")
+
+
+def test_line_breaks_saved_from_a_browser_are_not_a_change_by_someone_else(admin_client):
+    routine = complete_routine(steps=2)
+    mine = routine_form(admin_client, routine_url(routine))
+    # The other editor's browser saved the same text with CRLF line breaks.
+    for step in RoutineStep.objects.filter(routine=routine):
+        RoutineStep.objects.filter(pk=step.pk).update(instructions=step.instructions.replace("\n", "\r\n"))
+    type(routine).objects.get(pk=routine.pk).save()
+    mine["title"] = "Mine"
+
+    response = admin_client.post(routine_url(routine), mine)
+
+    assert "Someone else saved this routine" in response.content.decode()
+    assert "Someone else changed this step" not in response.content.decode()
