@@ -229,7 +229,8 @@ class EditConflictForm(forms.ModelForm):
         return format_html(
             "Someone else saved this {} at {} since you opened it. Your changes are still in the form below; "
             '<a href="{}" target="_blank" rel="noopener">open the current version in a new tab</a> to compare, '
-            "then save again to overwrite it.",
+            "then save again to overwrite it. Parts they added are kept; parts they deleted or changed are marked "
+            "below.",
             self.instance._meta.verbose_name,
             shown,
             change_url(self.instance),
