@@ -86,6 +86,36 @@ class _Plan:
         return Counts(created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
 
 
+@dataclass
+class ImportPreview:
+    """What importing a document would do, kind by kind: the names created and updated, how many left alone."""
+
+    created: dict[str, list[str]]
+    updated: dict[str, list[str]]
+    unchanged: dict[str, int]
+
+    @property
+    def changes(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values())
+
+
+def _name(record) -> str:
+    return getattr(record, "name", None) or getattr(record, "title", None) or record.slug
+
+
+def preview_document(*, path: Path) -> ImportPreview:
+    """What import_document would create, update and leave alone, writing nothing. Raises ContentUnreadable
+    or ContentInvalid (every problem, with its path) as import_document does."""
+    path = Path(path)
+    document = validate(read_document(path), folder=path.parent)
+    plans = _plan(document)
+    return ImportPreview(
+        created={kind: [_name(record) for record in plans[kind].created] for kind in KINDS},
+        updated={kind: [_name(record) for record, _ in plans[kind].updated] for kind in KINDS},
+        unchanged={kind: plans[kind].unchanged for kind in KINDS},
+    )
+
+
 def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResult:
     """Import the content document at `path` (CONTENT-FORMAT.md): records are matched by slug,
     created or updated, never deleted; re-importing the same document writes nothing.
