@@ -11,7 +11,7 @@ from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
 from workflow.editing import ContentAdmin, record_revisions, register_versions
 
-from . import services, timing
+from . import search, services, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
@@ -193,6 +193,7 @@ class RoutineAdmin(ContentAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_duration(routine=form.instance)
+        search.refresh([form.instance.pk])  # found by its steps' poses, saved after the routine
         if reversion.is_active():
             # The routine's version was taken when it was saved, before its steps; keep it again with the
             # duration those steps give. Reverting goes through this same save, so it recomputes it too.

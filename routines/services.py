@@ -4,7 +4,7 @@ from django.db import transaction
 
 from poses.services import copy_rows, copy_slug
 
-from . import timing
+from . import search, timing
 from .models import Routine, RoutineImage, RoutineStep, StepVariation
 
 
@@ -49,4 +49,5 @@ def duplicate_routine(*, routine: Routine) -> Routine:
         )
     copy_rows(RoutineImage, routine.images.all(), routine=copy)
     refresh_duration(routine=copy)
+    search.refresh([copy.pk])
     return copy

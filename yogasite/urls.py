@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.SERVE_MEDIA:
