@@ -14,9 +14,11 @@ ROUTINE = "routine"
 
 def routine_documents(ids: list[int] | None):
     """A routine's title is its name; its summary, its steps' titles and its poses' names are its text."""
-    steps = RoutineStep.objects.select_related("pose").only(
-        "routine_id", "title", "pose__name", "pose__sanskrit_name"
-    ).order_by("position", "pk")
+    steps = (
+        RoutineStep.objects.select_related("pose")
+        .only("routine_id", "title", "pose__name", "pose__sanskrit_name")
+        .order_by("position", "pk")
+    )
     routines = Routine.objects.only("id", "title", "summary").prefetch_related(Prefetch("steps", queryset=steps))
     if ids is not None:
         routines = routines.filter(pk__in=ids)

@@ -61,7 +61,7 @@ def search(request):
         "website": website_jsonld(request),
     }
     if query and not total:
-        context["suggestions"] = suggestions(query)
+        context["suggestions"] = suggestions(outcome)
         context["categories"] = categories()
     return render(request, "search/search.html", context)
 
@@ -73,14 +73,18 @@ def website_jsonld(request) -> dict:
         "@context": "https://schema.org",
         "@type": "WebSite",
         "url": absolute_url(request, "/"),
-        "potentialAction": {"@type": "SearchAction", "target": target, "query-input": "required name=search_term_string"},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": target,
+            "query-input": "required name=search_term_string",
+        },
     }
 
 
-def suggestions(query: str) -> list:
-    """The names nearest to a query that found nothing, as (name, url) pairs."""
+def suggestions(outcome) -> list:
+    """The names nearest to a search that found nothing, as (name, url) pairs."""
     visible = scopes()
-    hits = nearest(query, visible)
+    hits = nearest(outcome, visible)
     found = {}
     for kind in sorted({hit.kind for hit in hits}):
         ids = [hit.object_id for hit in hits if hit.kind == kind]

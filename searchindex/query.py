@@ -47,6 +47,8 @@ class Outcome:
     words: list[str]
     hits: list[Hit] = field(default_factory=list)
     corrected: bool = False
+    # The known words each typed word may be a typo of, once looked up.
+    spellings: dict[str, set[str]] | None = None
 
     def ids(self, kind: str) -> list[int]:
         return [hit.object_id for hit in self.hits if hit.kind == kind]
@@ -66,20 +68,21 @@ def search(query: str, scopes: Mapping[str, QuerySet]) -> Outcome:
         return outcome
     outcome.hits = _ranked(words, {word: {word} for word in words}, scopes, every=True)
     if not outcome.hits:
-        spellings = _spellings(words)
+        outcome.spellings = spellings = _spellings(words)
         if any(len(known) > 1 for known in spellings.values()):
             outcome.hits = _ranked(words, spellings, scopes, every=True)
             outcome.corrected = bool(outcome.hits)
     return outcome
 
 
-def nearest(query: str, scopes: Mapping[str, QuerySet], *, limit: int = 5) -> list[Hit]:
-    """Things that match some of the words of `query` (typos allowed), most words first: for
-    "did you mean" when a search finds nothing."""
-    words = words_of(query)
+def nearest(outcome: Outcome, scopes: Mapping[str, QuerySet], *, limit: int = 5) -> list[Hit]:
+    """Things that match some of the words of a search that found nothing (typos allowed), most words
+    first: for "did you mean"."""
+    words = outcome.words
     if not words or not scopes:
         return []
-    hits = _ranked(words, _spellings(words), scopes, every=False)
+    spellings = outcome.spellings if outcome.spellings is not None else _spellings(words)
+    hits = _ranked(words, spellings, scopes, every=False)
     return sorted(hits, key=lambda hit: (-hit.found, hit.rank, hit.sort, hit.object_id))[:limit]
 
 

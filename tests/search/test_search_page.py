@@ -132,9 +132,7 @@ def test_what_people_type_finds_the_pose_first(client, library, query, first):
         ("downward dog", ["Downward-Facing Dog", "Three-Legged Dog"]),
     ],
 )
-def test_results_rank_whole_name_then_start_then_words_then_other_names_then_the_rest(
-    client, library, query, expected
-):
+def test_results_rank_whole_name_then_start_then_words_then_other_names_then_the_rest(client, library, query, expected):
     assert found(client, query) == expected
 
 
@@ -173,7 +171,8 @@ def test_results_are_grouped_with_counts(client, library):
 
 
 def test_a_typo_search_says_it_shows_close_spellings(client, library):
-    assert "No exact match for “cobar”: these are close spellings." in client.get("/search/", {"q": "cobar"}).content.decode()
+    html = client.get("/search/", {"q": "cobar"}).content.decode()
+    assert "No exact match for “cobar”: these are close spellings." in html
     assert "close spellings" not in client.get("/search/", {"q": "cobra"}).content.decode()
 
 
@@ -218,7 +217,9 @@ def test_a_deleted_pose_is_no_longer_found(client, library):
     assert found(client, "tree") == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", "%_\\'\"<>", "x" * 1000, "wheel\x00", "<script>alert(1)</script>", "a b c d e f g h i j"])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "%_\\'\"<>", "x" * 1000, "wheel\x00", "<script>alert(1)</script>", "a b c d e f g h i j k"]
+)
 def test_odd_queries_never_fail(client, library, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -248,3 +249,50 @@ def test_more_poses_than_shown_link_to_the_library_with_the_same_search(client):
     html = client.get("/search/", {"q": "lunge"}).content.decode()
     assert len(re.findall(r'class="card__title"', html)) == 24
     assert 'href="/poses/?q=lunge">All 30 poses in the library' in html
+
+
+def count_queries(client, query) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/search/", {"q": query}).status_code == 200
+    return len(queries)
+
+
+def grow_library(count: int):
+    """More poses, routines using them and muscles, with names that the queries below also match."""
+    from tests.factories import add_pose_image
+
+    category = CategoryFactory(slug="grown")
+    for _ in range(count):
+        made = PoseFactory(name="Dog Variation", category=category, summary="A dog and a cobra.")
+        add_pose_image(made)
+        routine = RoutineFactory(title="Dog Flow")
+        RoutineStepFactory(routine=routine, pose=made)
+        MuscleFactory(name="Dog Muscle")
+
+
+@pytest.mark.parametrize(
+    "query, budget",
+    [
+        # the search, the poses shown and their pictures, the routines shown with their steps and pictures and
+        # tags, the muscles shown
+        ("dog", 7),
+        ("cobra", 7),
+        # the search, the typo vocabulary, the search with typos; then as above (poses only here)
+        ("dowward dgo", 5),
+        # the search, the typo vocabulary, (the search with typos,) the nearest names, their pages, the categories
+        ("zzzz qqqq", 4),
+        ("mountian lion", 6),
+    ],
+)
+def test_search_query_count_is_small_and_does_not_grow_with_the_library(
+    client, library, query, budget, django_assert_max_num_queries
+):
+    grow_library(3)
+    small = count_queries(client, query)
+    grow_library(30)
+    with django_assert_max_num_queries(budget):
+        client.get("/search/", {"q": query})
+    assert count_queries(client, query) == small

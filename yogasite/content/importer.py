@@ -16,11 +16,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from poses import images
+from poses import search as pose_search
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
 from poses.services import POSE_PARTS
-from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
-from poses import search as pose_search
 from routines import search as routine_search
+from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 
 from . import stored
