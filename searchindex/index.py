@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import Entry, Spelling, Synonym
 from .text import deletions, fold, keys, tolerance
@@ -114,21 +114,25 @@ def _write(documents: list[Document]) -> None:
                     continue
                 for position, word in enumerate(found[:200]):
                     rows.append(
-                        Entry(
-                            kind=document.kind,
-                            object_id=document.object_id,
-                            field=kind_of_field,
-                            name=number,
-                            position=position,
-                            length=len(found),
-                            word=word,
-                            sort=sort,
-                        )
+                        (document.kind, document.object_id, kind_of_field, number, position, len(found), word, sort)
                     )
                     words.add(word)
                 number += 1
-    Entry.objects.bulk_create(rows, batch_size=BATCH)
+    _insert(Entry, ["kind", "object_id", "field", "name", "position", "length", "word", "sort"], rows)
     _learn(words)
+
+
+def _insert(model, columns: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
+    # Plain INSERTs: an import indexes hundreds of thousands of rows, and model instances would
+    # take most of its time. ON CONFLICT DO NOTHING is understood by SQLite and PostgreSQL alike.
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
 
 
 def _learn(words: set[str]) -> None:
@@ -136,16 +140,13 @@ def _learn(words: set[str]) -> None:
     words = sorted(word for word in words if not word.isdigit())
     for chunk in _chunks(words):
         known = set(Spelling.objects.filter(variant__in=chunk, word__in=chunk).values_list("word", flat=True))
-        Spelling.objects.bulk_create(
-            [
-                Spelling(variant=variant, word=word)
-                for word in chunk
-                if word not in known
-                for variant in sorted(deletions(word, tolerance(len(word))))
-            ],
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
+        rows = [
+            (variant, word)
+            for word in chunk
+            if word not in known
+            for variant in sorted(deletions(word, tolerance(len(word))))
+        ]
+        _insert(Spelling, ["variant", "word"], rows, ignore_conflicts=True)
 
 
 def reindex_names(*texts: str) -> None:
