@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import DESKTOP, TIMEOUT_MS
 from tests.browser.test_pose_pages import load_every_image, no_horizontal_scroll
+from tests.conftest import DESKTOP, TIMEOUT_MS
 from tests.factories import (
     CategoryFactory,
     MuscleFactory,
