@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import Entry, Spelling
 from .text import close, deletions, keys, tolerance, upper_bound
@@ -102,22 +103,53 @@ def _spellings(words: list[str]) -> dict[str, set[str]]:
     return found
 
 
+def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, indexed: bool = True):
+    """SQL (and its parameters) for an entry that matches `word`. In names: the word, a known spelling it
+    may be a typo of, or the start of a word. In text only the word itself: a typo or a start there ("do"
+    for "down", "doing"…) would find too much. With `indexed=False` the word column is read as an
+    expression, so that the database looks entries up another way."""
+    column = f"{alias}.word" if indexed else f"({alias}.word || '')"
+    typos = sorted(spellings[word] - {word})
+    # A number is whole: "warrior 2" is not "warrior 25".
+    stop = word if word.isdigit() else upper_bound(word)
+    in_names = f"{column} >= %s AND {column} < %s"
+    if typos:
+        in_names = f"{column} IN ({', '.join(['%s'] * len(typos))}) OR ({in_names})"
+    sql = f"({column} = %s OR ({alias}.field < {Entry.Field.TEXT} AND ({in_names})))"
+    return sql, [word, *typos, word, stop]
+
+
+# Counting a word's entries stops here: enough to tell a rare word from a common one, at a bounded cost.
+RARITY_CAP = 200
+
+
+def _rarest(words: list[str], spellings: Mapping[str, set[str]]) -> str:
+    """The word of `words` with the fewest entries (counted up to RARITY_CAP), in one query."""
+    parts, params = [], []
+    for i, word in enumerate(words):
+        sql, word_params = _matches(word, spellings, "a")
+        parts.append(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {Entry._meta.db_table} a WHERE {sql} LIMIT {RARITY_CAP}) c{i})"
+        )
+        params.extend(word_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        counts = cursor.fetchone()
+    return min(zip(counts, range(len(words)), strict=True))[1]
+
+
 def _ranked(
     words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet], *, every: bool
 ) -> list[Hit]:
     params: list = []
+    # With several words that must all be found, start from the things that hold the rarest one and read
+    # their entries: "childs pose" then costs what "childs" finds, not what "pose" finds.
+    driver = _rarest(words, spellings) if every and len(words) > 1 else None
 
-    def matches(word: str) -> str:
-        # In names: the word, a known spelling it may be a typo of, or the start of a word. In text only the
-        # word itself: a typo or a start there ("do" for "down", "doing"…) would find too much.
-        typos = sorted(spellings[word] - {word})
-        params.append(word)
-        params.extend(typos)
-        params.extend([word, upper_bound(word)])
-        in_names = "e.word >= %s AND e.word < %s"
-        if typos:
-            in_names = f"e.word IN ({', '.join(['%s'] * len(typos))}) OR ({in_names})"
-        return f"(e.word = %s OR (e.field < {Entry.Field.TEXT} AND ({in_names})))"
+    def matches(word: str, *, indexed: bool = True) -> str:
+        sql, word_params = _matches(word, spellings, indexed=indexed)
+        params.extend(word_params)
+        return sql
 
     def exact(word: str) -> str:
         known = sorted(spellings[word])
@@ -130,19 +162,28 @@ def _ranked(
         columns.append(f"CASE WHEN {matches(word)} THEN 1 ELSE 0 END AS m{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {exact(word)} THEN 1 ELSE 0 END AS x{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {matches(word)} THEN 1 ELSE 0 END AS s{i}")
-    any_word = " OR ".join(matches(word) for word in words)
+    where = [f"({' OR '.join(matches(word, indexed=driver is None) for word in words)})"]
+    if driver is not None:
+        sql, word_params = _matches(words[driver], spellings, "a")
+        where.append(f"(e.kind, e.object_id) IN (SELECT a.kind, a.object_id FROM {Entry._meta.db_table} a WHERE {sql})")
+        params.extend(word_params)
     scope_parts = []
     for kind, queryset in scopes.items():
-        sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
-        scope_parts.append(f"(e.kind = %s AND e.object_id IN ({sql}))")
+        # Correlated, so that each matching entry is checked with a primary-key lookup: "object_id IN (the
+        # scope)" lets SQLite start from the scope and read the entries of every visible thing. The kind
+        # is compared as an expression for the same reason.
+        visible = queryset.order_by().filter(pk=RawSQL("e.object_id", ())).values("pk")
+        sql, scope_params = visible.query.sql_with_params()
+        scope_parts.append(f"((e.kind || '') = %s AND EXISTS ({sql}))")
         params.extend([kind, *scope_params])
+    where.append(f"({' OR '.join(scope_parts)})")
     names_has = " + ".join(f"h{i}" for i in range(count))
     found = " + ".join(f"MAX(h{i})" for i in range(count))
     sql = f"""
         WITH hits AS (
             SELECT e.kind, e.object_id, e.field, e.name, e.length, e.sort, {", ".join(columns)}
             FROM {Entry._meta.db_table} e
-            WHERE ({any_word}) AND ({" OR ".join(scope_parts)})
+            WHERE {" AND ".join(where)}
         ), names AS (
             SELECT kind, object_id, field, name, length, MIN(sort) AS sort,
                 {", ".join(f"MAX(m{i}) AS h{i}" for i in range(count))},
