@@ -112,11 +112,13 @@ def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, 
     typos = sorted(spellings[word] - {word})
     # A number is whole: "warrior 2" is not "warrior 25".
     stop = word if word.isdigit() else upper_bound(word)
-    in_names = f"{column} >= %s AND {column} < %s"
+    in_names, bounds = f"{column} >= %s", [word]
+    if stop is not None:
+        in_names, bounds = f"{in_names} AND {column} < %s", [word, stop]
     if typos:
         in_names = f"{column} IN ({', '.join(['%s'] * len(typos))}) OR ({in_names})"
     sql = f"({column} = %s OR ({alias}.field < {Entry.Field.TEXT} AND ({in_names})))"
-    return sql, [word, *typos, word, stop]
+    return sql, [word, *typos, *bounds]
 
 
 # Counting a word's entries stops here: enough to tell a rare word from a common one, at a bounded cost.

@@ -126,6 +126,11 @@ def close(typed: str, known: str) -> bool:
     return distance(typed, known) <= tolerance(min(len(typed), len(known)))
 
 
-def upper_bound(prefix: str) -> str:
-    """The smallest key that is greater than every key starting with `prefix` (keys are [a-z0-9])."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def upper_bound(prefix: str) -> str | None:
+    """The smallest key greater than every key starting with `prefix`, itself made of [a-z0-9] so that it
+    sorts the same under any database collation; None when there is none ("zz")."""
+    stem = prefix.rstrip("z")
+    if not stem:
+        return None
+    last = stem[-1]
+    return stem[:-1] + ("a" if last == "9" else chr(ord(last) + 1))

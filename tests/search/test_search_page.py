@@ -299,3 +299,10 @@ def test_search_query_count_is_small_and_does_not_grow_with_the_library(
     with django_assert_max_num_queries(budget):
         client.get("/search/", {"q": query})
     assert count_queries(client, query) == small
+
+
+@pytest.mark.parametrize("query, expected", [("waz", ["Wazir Twist"]), ("zz", ["Zzyzx Rest"]), ("x9", ["X9 Lift"])])
+def test_the_start_of_a_word_ending_in_z_or_9_finds_it(client, query, expected):
+    for name in ["Wazir Twist", "Wb Fold", "Zzyzx Rest", "X9 Lift", "Xa Hold"]:
+        PoseFactory(name=name)
+    assert found(client, query) == expected

@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchindex.text import close, deletions, distance, keys
+from searchindex.text import close, deletions, distance, keys, upper_bound
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,10 @@ def test_typos_allowed_grow_with_the_length_of_the_word(typed, known, expected):
 def test_words_two_typos_apart_share_a_deletion():
     assert deletions("cobar", 2) & deletions("cobra", 2)
     assert "cob" in deletions("cobra", 2) and "co" not in deletions("cobra", 2)
+
+
+@pytest.mark.parametrize(
+    "prefix, bound", [("dog", "doh"), ("waz", "wb"), ("x9", "xa"), ("a", "b"), ("zz", None), ("az", "b")]
+)
+def test_a_prefix_range_ends_on_a_plain_key(prefix, bound):
+    assert upper_bound(prefix) == bound
