@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Entry, Spelling
-from .text import close, deletions, keys, tolerance, upper_bound
+from .text import close, deletions, keys, last_with_prefix, tolerance
 
 MAX_WORDS = 8
 WHOLE, STARTS, WORDS, OTHER_NAME, REST = range(5)
@@ -111,14 +111,12 @@ def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, 
     column = f"{alias}.word" if indexed else f"({alias}.word || '')"
     typos = sorted(spellings[word] - {word})
     # A number is whole: "warrior 2" is not "warrior 25".
-    stop = word if word.isdigit() else upper_bound(word)
-    in_names, bounds = f"{column} >= %s", [word]
-    if stop is not None:
-        in_names, bounds = f"{in_names} AND {column} < %s", [word, stop]
+    last = word if word.isdigit() else last_with_prefix(word)
+    in_names = f"{column} >= %s AND {column} <= %s"
     if typos:
         in_names = f"{column} IN ({', '.join(['%s'] * len(typos))}) OR ({in_names})"
     sql = f"({column} = %s OR ({alias}.field < {Entry.Field.TEXT} AND ({in_names})))"
-    return sql, [word, *typos, *bounds]
+    return sql, [word, *typos, word, last]
 
 
 # Counting a word's entries stops here: enough to tell a rare word from a common one, at a bounded cost.

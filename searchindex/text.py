@@ -126,11 +126,7 @@ def close(typed: str, known: str) -> bool:
     return distance(typed, known) <= tolerance(min(len(typed), len(known)))
 
 
-def upper_bound(prefix: str) -> str | None:
-    """The smallest key greater than every key starting with `prefix`, itself made of [a-z0-9] so that it
-    sorts the same under any database collation; None when there is none ("zz")."""
-    stem = prefix.rstrip("z")
-    if not stem:
-        return None
-    last = stem[-1]
-    return stem[:-1] + ("a" if last == "9" else chr(ord(last) + 1))
+def last_with_prefix(prefix: str) -> str:
+    """The greatest key that starts with `prefix`: keys are [a-z0-9] and at most MAX_WORD long, so every key
+    starting with it lies between `prefix` and this one, and no other key does, under any collation."""
+    return prefix + "z" * (MAX_WORD - len(prefix))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchindex.text import close, deletions, distance, keys, upper_bound
+from searchindex.text import MAX_WORD, close, deletions, distance, keys, last_with_prefix
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,11 @@ def test_words_two_typos_apart_share_a_deletion():
     assert "cob" in deletions("cobra", 2) and "co" not in deletions("cobra", 2)
 
 
-@pytest.mark.parametrize(
-    "prefix, bound", [("dog", "doh"), ("waz", "wb"), ("x9", "xa"), ("a", "b"), ("zz", None), ("az", "b")]
-)
-def test_a_prefix_range_ends_on_a_plain_key(prefix, bound):
-    assert upper_bound(prefix) == bound
+@pytest.mark.parametrize("prefix", ["dog", "waz", "x9", "zz"])
+def test_the_keys_starting_with_a_prefix_lie_between_it_and_its_last_key(prefix):
+    last = last_with_prefix(prefix)
+    assert len(last) == MAX_WORD and last.startswith(prefix)
+    for inside in [prefix, prefix + "a", prefix + "z" * 10, prefix + "9"]:
+        assert prefix <= inside <= last
+    for outside in [prefix[:-1], prefix[:-1] + chr(ord(prefix[-1]) + 1), "zzzzzzzzz" + "z" * MAX_WORD]:
+        assert not (prefix <= outside <= last)
