@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
     path("search/", include("search.urls")),
+    path("authors/", include("routines.author_urls")),
 ]
 
 if settings.SERVE_MEDIA:
