@@ -13,8 +13,8 @@ Ties go alphabetically. When nothing is found, typed words that are not known ar
 known words (two for words of five letters or more, one for shorter ones); when still nothing is
 found, `nearest` gives the things that match some of the words.
 
-Every search is one query whatever the size of the library, plus one for the typo vocabulary when
-typos are tried.
+A search is one query whatever the size of the library (two for several words: the first finds the
+rarest word to start from), plus one for the typo vocabulary when typos are tried.
 """
 
 from collections import defaultdict
