@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+import searchindex.query
+
 from . import images
 from .text import fold
 
@@ -158,33 +160,13 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
     def search(self, query: str):
-        """Poses whose names (English, Sanskrit, other) hold every word of `query`, diacritics
-        ignored, best matches first: exact name, name starts with it, a word starts with it,
-        anywhere; then by name. An empty query changes nothing."""
-        phrase = fold(query)
-        if not phrase:
+        """These poses ranked by how well their names match `query`, the way the site's search ranks
+        them (searchindex.query: any case, diacritics, spellings of Sanskrit, plurals, numerals and typos),
+        as a sequence a paginator can slice. An empty query changes nothing."""
+        if not searchindex.query.words_of(query):
             return self
-        matching = self
-        for word in phrase.split():
-            matching = matching.filter(search_names__contains=word)
-        # search_names holds one folded name per line, so "\n" marks where a name starts or ends.
-        line = "\n"
-        return matching.annotate(
-            search_rank=models.Case(
-                models.When(
-                    Q(search_names=phrase)
-                    | Q(search_names__startswith=phrase + line)
-                    | Q(search_names__endswith=line + phrase)
-                    | Q(search_names__contains=line + phrase + line),
-                    then=0,
-                ),
-                models.When(Q(search_names__startswith=phrase) | Q(search_names__contains=line + phrase), then=1),
-                models.When(Q(search_names__contains=" " + phrase) | Q(search_names__contains="-" + phrase), then=2),
-                models.When(search_names__contains=phrase, then=3),
-                default=4,
-                output_field=models.IntegerField(),
-            )
-        ).order_by("search_rank", "name")
+        outcome = searchindex.query.search(query, {"pose": self})
+        return searchindex.query.Ranked(self, outcome.ids("pose"))
 
     def filter_by(
         self,

@@ -12,7 +12,7 @@ from poses.models import Level, Status
 from workflow.editing import ContentAdmin, PreloadedLookupsMixin, VersionedAdmin, record_revisions, register_versions
 from workflow.uploads import KeptUploadsForm
 
-from . import services, timing
+from . import search, services, timing
 from .models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
@@ -235,6 +235,7 @@ class RoutineAdmin(ContentAdmin):
 
     def after_save(self, request, obj):
         services.refresh_duration(routine=obj)
+        search.refresh([obj.pk])  # found by its steps' poses, saved after the routine
         if reversion.is_active():
             # The routine's version was taken when it was saved, before its steps; keep it again with the
             # duration those steps give. Reverting goes through this same save, so it recomputes it too.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("search/", include("search.urls")),
     path("authors/", include("routines.author_urls")),
 ]
 

@@ -45,21 +45,37 @@ def test_search_finds_a_pose_by_any_of_its_names_with_or_without_diacritics(clie
     assert names(client.get("/poses/", {"q": query})) == ["Backbend"]
 
 
-def test_search_ranks_exact_then_prefix_then_word_start_then_anywhere(client):
-    PoseFactory(name="Reclined Twist")  # contains "twist"
+def test_search_ranks_exact_then_prefix_then_word_start_then_other_names_then_the_rest(client):
+    PoseFactory(name="Reclined Twist")  # a word starts with it
     PoseFactory(name="Seated Twist")  # a word starts with it
     PoseFactory(name="Twisted Lunge")  # the name starts with it
     PoseFactory(name="Twist")  # exact
-    PoseFactory(name="Overtwisting")  # contains it inside a word
+    PoseFactory(name="Overtwisting")  # only inside a word: not a match
     PoseFactory(name="Twist Again")  # starts with it too; ties go by name
+    easy = PoseFactory(name="Easy Pose")
+    easy.other_names.create(name="Easy Twist", position=0)
+    easy.save()  # another name
+    PoseFactory(name="Cat", summary="A gentle twist of the spine.")  # the summary
     assert names(client.get("/poses/", {"q": "twist"})) == [
         "Twist",
         "Twist Again",
         "Twisted Lunge",
         "Reclined Twist",
         "Seated Twist",
-        "Overtwisting",
+        "Easy Pose",
+        "Cat",
     ]
+
+
+def test_library_search_understands_what_the_site_search_does(client):
+    PoseFactory(name="Warrior II", sanskrit_name="Vīrabhadrāsana II")
+    PoseFactory(name="Corpse Pose", sanskrit_name="Śavāsana")
+    PoseFactory(name="Cobra", sanskrit_name="Bhujaṅgāsana")
+    PoseFactory(name="Child's Pose", sanskrit_name="Bālāsana")
+    assert names(client.get("/poses/", {"q": "warrior two"})) == ["Warrior II"]
+    assert names(client.get("/poses/", {"q": "shavasana"})) == ["Corpse Pose"]
+    assert names(client.get("/poses/", {"q": "cobar"})) == ["Cobra"]
+    assert unescape(names(client.get("/poses/", {"q": "childs pose"}))[0]) == "Child's Pose"
 
 
 def test_search_with_no_match_says_so_and_offers_to_clear(client):
