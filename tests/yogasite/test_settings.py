@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 from django.db import connection, connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
+from yogasite.sqlite.base import DatabaseWrapper
 from django.db.utils import ConnectionHandler
 
 
