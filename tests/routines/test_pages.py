@@ -199,7 +199,7 @@ def test_safety_note_is_markdown_with_scripts_neutralised(client, routine):
 def test_timeline_widths_follow_each_steps_time(client, routine):
     markup = page(client, "/routines/flow/")
     timeline = element(markup, 'class="timeline"')
-    items = re.findall(r'<li class="([^"]*)" style="flex-grow: ([\d.]+)"', timeline)
+    items = re.findall(r'<li class="([^"]*)" data-share="([\d.]+)"', timeline)
     steps = list(routine.steps.all())
     seconds = [timing.step_seconds(step, routine.breath_seconds) for step in steps]
     assert seconds == [30, 60, 90, 30, 40, 30]
