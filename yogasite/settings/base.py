@@ -134,6 +134,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 
+# Media are public pictures with content-addressed names: plain URLs a CDN can cache, no signed
+# query strings, and never an ACL that would override the bucket's own policy.
+S3_MEDIA_OPTIONS = {
+    "querystring_auth": False,
+    "default_acl": None,
+    "file_overwrite": True,
+    "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+}
+
+
 def media_storage_from_env() -> dict:
     """S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, ...) when a bucket is named,
     otherwise files under MEDIA_ROOT. Every app server of a site must use the same one."""
@@ -141,17 +151,12 @@ def media_storage_from_env() -> dict:
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     options = {
+        **S3_MEDIA_OPTIONS,
         "bucket_name": bucket,
         "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
         "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
         "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
         "location": os.environ.get("AWS_LOCATION", ""),
-        # Media are public pictures with content-addressed names: plain URLs a CDN can cache,
-        # no signed query strings, and never an ACL that would override the bucket's policy.
-        "querystring_auth": False,
-        "default_acl": None,
-        "file_overwrite": True,
-        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
     }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
