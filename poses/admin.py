@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
 
 from . import services
-from .forms import PoseAdminForm, PoseStepFormSet
+from .forms import ImageForm, PoseAdminForm, PoseStepFormSet
 from .models import (
     Category,
     Equipment,
@@ -173,6 +173,7 @@ class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
+    form = ImageForm
     fields = ["preview", "file", "alt", "caption", "position"]
     readonly_fields = ["preview"]
     extra = 0

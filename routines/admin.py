@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
+from poses.forms import ImageForm
 from poses.models import Level, Status
 from workflow.editing import ContentAdmin, record_revisions, register_versions
 
@@ -148,6 +149,7 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
+    form = ImageForm
     fields = ["preview", "file", "alt", "caption", "position"]
     readonly_fields = ["preview"]
     extra = 0
