@@ -258,3 +258,26 @@ def test_behind_a_proxy_the_throttle_uses_the_address_the_proxy_saw(client, edit
     )
 
     assert response.status_code == 429
+
+
+def test_with_a_media_bucket_pictures_come_from_it_and_the_csp_allows_it(tmp_path):
+    env = {
+        **production_environment(tmp_path),
+        "AWS_STORAGE_BUCKET_NAME": "yogasite-media",
+        "AWS_S3_CUSTOM_DOMAIN": "media.yoga.example.org",
+    }
+    code = (
+        "from django.conf import settings; from django.core.files.storage import default_storage; "
+        "default_storage._setup(); print(type(default_storage._wrapped).__name__); "
+        "print(default_storage.url('images/ab/x/w320.webp')); "
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env, capture_output=True
+    )
+
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr.decode()
+    assert lines[0] == "S3Storage"
+    assert lines[1] == "https://media.yoga.example.org/images/ab/x/w320.webp"
+    assert lines[2].split() == ["'self'", "data:", "https://media.yoga.example.org"]
