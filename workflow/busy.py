@@ -3,6 +3,8 @@ busy timeout) gets the form back with a message, instead of an error page."""
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
+from django.http import HttpResponse
+from django.template import loader
 
 BUSY_MESSAGE = (
     "The database is busy (a large import may be running), so nothing was saved. "
@@ -31,9 +33,18 @@ class BusyDatabaseAdminMixin:
     """For a ModelAdmin: when a save finds the database locked, the change form is shown again
     from what was posted, with BUSY_MESSAGE, and nothing is written."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    # django-reversion opens its transaction in add_view and change_view, around changeform_view.
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._unless_busy(super().add_view, request, None, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._unless_busy(super().change_view, request, object_id, form_url, extra_context)
+
+    def _unless_busy(self, view, request, object_id, form_url, extra_context):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            if object_id is None:
+                return view(request, form_url, extra_context)
+            return view(request, object_id, form_url, extra_context)
         except OperationalError as error:
             if request.method != "POST" or not is_database_busy(error):
                 raise
@@ -45,3 +56,21 @@ class BusyDatabaseAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return _refusing(form) if getattr(request, "database_busy", False) else form
+
+
+class BusyDatabaseMiddleware:
+    """Any other request that finds the database locked (an admin action, a login) gets a page
+    saying so, with 503 and Retry-After, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response

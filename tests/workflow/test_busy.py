@@ -66,3 +66,80 @@ def test_other_database_errors_are_not_taken_for_a_busy_database(admin_client, m
 
     with pytest.raises(OperationalError, match="no such table"):
         admin_client.post(change_url(pose), data)
+
+
+SAVE_DURING_LOCK = """
+from django.test import Client
+from django.contrib.auth import get_user_model
+from tests.factories import PoseFactory
+from tests.poses.test_admin import change_url, form_data
+user = get_user_model().objects.create_superuser("editor", "", "pw")
+pose = PoseFactory(name="Cobra", summary="Before.")
+client = Client()
+client.force_login(user)
+data = form_data(client, change_url(pose))
+data["summary"] = "Typed during the lock."
+print("READY", flush=True)
+input()
+response = client.post(change_url(pose), data)
+html = response.content.decode()
+busy = "busy" if "The database is busy" in html else "-"
+print(response.status_code, busy, "kept" if "Typed during the lock." in html else "-")
+"""
+
+
+@pytest.mark.skipif(
+    __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"), reason="a SQLite file's write lock"
+)
+def test_a_save_on_a_sqlite_file_locked_by_another_process_gets_the_form_back(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "yogasite.settings.dev",
+        "YOGASITE_VAR_DIR": str(tmp_path),
+        "SQLITE_BUSY_TIMEOUT": "0.5",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    env.pop("DATABASE_URL", None)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=settings.BASE_DIR, env=env, check=True)
+    editor = subprocess.Popen(
+        [*manage, "shell", "--no-imports", "-c", SAVE_DURING_LOCK],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    for line in editor.stdout:
+        if "READY" in line:
+            break
+    else:
+        pytest.fail("the editor's process ended before saving")
+    importer = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # as an import's write transaction does
+    try:
+        out, _ = editor.communicate("\n", timeout=60)
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+
+    assert out.split()[-3:] == ["200", "busy", "kept"]
+
+
+@pytest.mark.urls("tests.poses.failing_urls")
+def test_any_other_request_meeting_a_locked_database_gets_a_busy_page_not_an_error(client):
+    client.raise_request_exception = False
+
+    response = client.get("/locked/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "The site is busy" in response.content.decode()
+    assert "<style" not in response.content.decode()

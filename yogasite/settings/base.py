@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "yogasite.security.PermissionsPolicyMiddleware",
+    "workflow.busy.BusyDatabaseMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,7 +105,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
             # IMMEDIATE takes the write lock when a transaction starts, so two writers
             # wait for each other (busy timeout) instead of failing with "database is locked".
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", 20)),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
