@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("authors/", include("routines.author_urls")),
 ]
 
 if settings.SERVE_MEDIA:
