@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 PYTEST := $(VENV)/bin/pytest $(PYTEST_ARGS)
 PYTEST_OK := || [ $$? -eq 5 ]
 
-.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres bench clean
+.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres scale-test bench clean
 
 help:
 	@echo "make run            set up, load the demo content and serve http://127.0.0.1:8000"
@@ -29,6 +29,7 @@ help:
 	@echo "make check          manage.py check and makemigrations --check"
 	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
+	@echo "make scale-test     two app servers sharing PostgreSQL, Redis and S3 object storage"
 	@echo "make bench          requests per second and latency of the main pages"
 	@echo "make clean          remove caches, test artifacts and the install stamp"
 
@@ -56,7 +57,7 @@ run: install
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install chromium lint check test-sqlite test-postgres
+test: install chromium lint check test-sqlite test-postgres scale-test
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -77,6 +78,11 @@ test-sqlite: install
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
 	scripts/with-postgres.sh $(PYTEST) $(PYTEST_OK)
+
+# Two gunicorn instances on one PostgreSQL, one Redis and one S3 server (moto), all on 127.0.0.1.
+scale-test: install
+	@echo "== Two app servers =="
+	scripts/with-postgres.sh $(PY) scripts/scale_test.py
 
 bench: install
 	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)

@@ -15,10 +15,9 @@ from workflow.editing import (
     record_revisions,
     register_versions,
 )
-from workflow.uploads import KeptUploadsForm
 
 from . import services
-from .forms import PoseAdminForm, PoseStepFormSet
+from .forms import KeptImageForm, PoseAdminForm, PoseStepFormSet
 from .models import (
     Category,
     Equipment,
@@ -184,7 +183,7 @@ class PoseMuscleInline(PreloadedLookupsMixin, SortableInlineMixin, admin.Tabular
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
-    form = KeptUploadsForm
+    form = KeptImageForm
     fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0

@@ -1,7 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import BaseInlineFormSet
 
+from workflow.uploads import KeptUploadsForm
+
+from . import images
 from .models import Pose, Status
 
 
@@ -35,3 +39,29 @@ class PoseStepFormSet(BaseInlineFormSet):
                 "Add a step, or set the status to Draft to keep working on it.",
                 code="no_steps",
             )
+
+
+class ImageForm(forms.ModelForm):
+    """A picture row: a new upload is checked, processed and stored while the form is
+    validated, before the save's transaction, so that a full or unwritable media storage is
+    an error next to the field (the rest of the form kept) instead of a failed save."""
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if not isinstance(file, UploadedFile):
+            return file
+        images.check_size(file.size)
+        file.seek(0)
+        processed = images.process(file.read())
+        try:
+            self.instance.attach(processed)
+        except images.StorageFailed as error:
+            raise ValidationError(
+                f"{error} Nothing was saved. Try again later, or tell whoever runs the site.", code="storage"
+            ) from None
+        return self.instance.file.name
+
+
+class KeptImageForm(KeptUploadsForm, ImageForm):
+    """A picture row of the admin: checked and stored while the form is validated (ImageForm), and kept
+    for the next save when the form is refused for another reason (KeptUploadsForm)."""

@@ -9,6 +9,7 @@ the same picture uploaded or imported twice is stored once.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import warnings
@@ -146,8 +147,26 @@ def process(data: bytes) -> ProcessedImage:
     return processed
 
 
+class StorageFailed(Exception):
+    """The media storage refused a file (full, not writable, unreachable); nothing of the
+    picture is left behind. The message is for editors and operators."""
+
+
+def _storage_problem(error: Exception) -> str:
+    code = getattr(error, "errno", None)
+    if code == errno.ENOSPC or code == errno.EDQUOT:
+        return "the media storage is full"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the media storage is not writable"
+    detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return f"the media storage did not accept the file ({detail})"
+
+
 def write(processed: ProcessedImage, storage: Storage | None = None) -> tuple[str, list[dict], list[str]]:
-    """Store a processed image. Returns (original name, renditions, names newly written)."""
+    """Store a processed image. Returns (original name, renditions, names newly written).
+
+    Raises StorageFailed, having removed whatever of the picture it had written, when the
+    storage refuses a file."""
     storage = storage or default_storage
     written: list[str] = []
 
@@ -158,12 +177,29 @@ def write(processed: ProcessedImage, storage: Storage | None = None) -> tuple[st
         written.append(saved)
         return saved
 
-    original_name = put(processed.original_name, processed.original)
-    renditions = [
-        {"width": width, "height": height, "name": put(processed.rendition_name(width), content)}
-        for width, (height, content) in sorted(processed.renditions.items())
-    ]
+    try:
+        original_name = put(processed.original_name, processed.original)
+        renditions = [
+            {"width": width, "height": height, "name": put(processed.rendition_name(width), content)}
+            for width, (height, content) in sorted(processed.renditions.items())
+        ]
+    # The filesystem raises OSError; object storage its client's own errors: any refusal counts.
+    except Exception as error:
+        delete_quietly(written, storage)
+        raise StorageFailed(f"The picture could not be stored: {_storage_problem(error)}.") from error
     return original_name, renditions, written
+
+
+def delete_quietly(names: list[str], storage: Storage | None = None) -> list[str]:
+    """Delete `names`, going on past any that cannot be deleted; returns those that remain."""
+    storage = storage or default_storage
+    remaining = []
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            remaining.append(name)
+    return remaining
 
 
 def validate_image_upload(file) -> None:

@@ -8,9 +8,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
+from poses.forms import KeptImageForm
 from poses.models import Level, Status
 from workflow.editing import ContentAdmin, PreloadedLookupsMixin, VersionedAdmin, record_revisions, register_versions
-from workflow.uploads import KeptUploadsForm
 
 from . import search, services, timing
 from .models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
@@ -152,7 +152,7 @@ class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.Stacke
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
-    form = KeptUploadsForm
+    form = KeptImageForm
     fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
@@ -175,6 +175,7 @@ class RelatedRoutineInline(SortableInlineMixin, admin.TabularInline):
 
 class AuthorImageInline(admin.StackedInline):
     model = AuthorImage
+    form = KeptImageForm
     fields = ["file", "alt", "credit"]
     extra = 0
     max_num = 1

@@ -7,6 +7,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -311,6 +312,7 @@ def _with_level(url: str, request) -> str:
     return f"{url}?{urlencode({'level': asked})}" if asked in LEVELS else url
 
 
+@require_safe
 def player_start(request, slug):
     routine, stops = _player_routine(request, slug)
     if not stops:
@@ -355,6 +357,7 @@ def stop_paragraphs(step) -> list[str]:
     return [step.pose.summary] if step.pose_id and step.pose.summary else []
 
 
+@require_safe
 def player_stop(request, slug, number):
     routine, stops = _player_routine(request, slug)
     if not 1 <= number <= len(stops):
@@ -402,6 +405,7 @@ def player_stop(request, slug, number):
     return render(request, "routines/player.html", context)
 
 
+@require_safe
 def player_finish(request, slug):
     routine = get_object_or_404(Routine.objects.visible_to(request.user), slug=slug)
     context = {

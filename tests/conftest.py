@@ -7,6 +7,7 @@ are committed so the server thread sees them, and every table is emptied afterwa
 (rows that migrations create are gone too, so make what the page needs).
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -143,3 +144,82 @@ def screenshot(request):
         return path
 
     return take
+
+
+# --- S3-compatible object storage (moto's server) -------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on a free 127.0.0.1 port for the session; its address."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(endpoint, timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail("moto's S3 server did not start", pytrace=False)
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def public_read_policy(bucket: str) -> dict:
+    """The bucket policy that lets anyone read the media (what the README asks operators to set)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+        ],
+    }
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint, settings):
+    """Media in a fresh bucket of the S3 server, as with AWS_STORAGE_BUCKET_NAME set; the bucket."""
+    import uuid
+
+    import boto3
+
+    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+    bucket = boto3.resource("s3", endpoint_url=s3_endpoint, **credentials).create_bucket(
+        Bucket=f"media-{uuid.uuid4().hex[:12]}"
+    )
+    # As in production: pictures are public, read straight from the bucket (or through a CDN).
+    bucket.Policy().put(Policy=json.dumps(public_read_policy(bucket.name)))
+    options = {
+        **settings.S3_MEDIA_OPTIONS,
+        "bucket_name": bucket.name,
+        "endpoint_url": s3_endpoint,
+        "access_key": "test",
+        "secret_key": "test",
+        "region_name": "us-east-1",
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    return bucket

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .busy import BusyDatabaseAdminMixin
 from .compare import compare_versions
 from .exchange import can_exchange_content
 
@@ -57,10 +58,11 @@ def record_revisions(request, objects: Iterable[models.Model], comment: str) -> 
             reversion.add_to_revision(obj)
 
 
-class VersionedAdmin(VersionAdmin):
+class VersionedAdmin(BusyDatabaseAdminMixin, VersionAdmin):
     """django-reversion's admin: History lists the saved versions, newest first; opening one shows it
     in the form, and saving it there makes it the current version again. The list page links to the
-    deleted objects, which can be recovered the same way."""
+    deleted objects, which can be recovered the same way. A save that finds SQLite busy gets the form
+    back with a message (BusyDatabaseAdminMixin)."""
 
     history_latest_first = True
 

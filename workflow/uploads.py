@@ -124,13 +124,16 @@ class KeptUploadsForm(forms.ModelForm):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return
         for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if not isinstance(field.widget, KeptUploadInput) or not isinstance(value, UploadedFile):
+            # The upload as chosen: a form's own clean_<field> may already have turned it into a stored name.
+            upload = self.files.get(self.add_prefix(name))
+            valid = self.cleaned_data.get(name) is not None
+            if not isinstance(field.widget, KeptUploadInput) or not valid or not isinstance(upload, UploadedFile):
                 continue
+            upload.seek(0)
             if name in self._kept:
-                field.widget.kept = _shown(self._kept[name][0], value)
+                field.widget.kept = _shown(self._kept[name][0], upload)
             else:
-                field.widget.pending = value
+                field.widget.pending = upload
 
     def save(self, commit=True):
         saved = super().save(commit)

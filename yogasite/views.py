@@ -1,14 +1,22 @@
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from common.seo import absolute_url
 from poses.models import Category, Pose, Status
 from routines.models import Routine
 
 
+@require_safe
 def healthz(request):
     """For load balancers: 200 once the database answers a trivial query."""
     with connection.cursor() as cursor:
@@ -17,6 +25,7 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@require_safe
 def home(request):
     published = Q(poses__status=Status.PUBLISHED, poses__published_at__lte=timezone.now())
     # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
@@ -26,6 +35,30 @@ def home(request):
     featured = list(Pose.objects.published().for_listing().order_by("-published_at", "name")[:8])
     routines = list(Routine.objects.published().for_listing().order_by("-published_at", "title")[:3])
     return render(request, "home.html", {"categories": categories, "featured": featured, "routines": routines})
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled; the admin is not for robots. Names the sitemap."""
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {absolute_url(request, reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. It says it expires in a year from today, as it
+    is written fresh for every request from the contact in the settings."""
+    host = urlparse(absolute_url(request, "/")).hostname or "localhost"
+    contact = settings.SECURITY_CONTACT or f"mailto:security@{host}"
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en",
+        f"Canonical: {absolute_url(request, request.path)}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

@@ -1,4 +1,4 @@
-"""A URL that fails, to see the site's 500 page served."""
+"""URLs that fail, to see the site's 500 and 503 pages served."""
 
 from django.urls import path
 
@@ -9,4 +9,10 @@ def boom(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("boom/", boom), *urlpatterns]
+def locked(request):
+    from django.db import OperationalError
+
+    raise OperationalError("database is locked")
+
+
+urlpatterns = [path("boom/", boom), path("locked/", locked), *urlpatterns]

@@ -3,8 +3,9 @@ import sqlite3
 
 import pytest
 from django.db import connection, connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.db.utils import ConnectionHandler
+
+from yogasite.sqlite.base import DatabaseWrapper
 
 
 def test_database_backend_follows_database_url():

@@ -23,6 +23,7 @@ from routines import search as routine_search
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 
+from .. import media
 from . import stored
 from .schema import KINDS, ContentUnreadable, Document, ImageRecord, StepRecord, read_document, validate
 
@@ -123,25 +124,33 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
     created or updated, never deleted; re-importing the same document writes nothing.
 
     Raises ContentUnreadable (missing file, bad JSON) or ContentInvalid (every problem, with
-    its path) before anything is written. Pictures are stored before the database transaction
-    and removed again if anything after them fails, so a failed import leaves the database and
-    the media folder as they were. `progress` is a stream for progress lines on long lists.
+    its path) before anything is written, and images.StorageFailed when the media storage refuses
+    a picture. Pictures are stored before the database transaction and removed again if anything
+    after them fails, so a failed import leaves the database and the media folder as they were.
+    `progress` is a stream for progress lines on long lists.
     """
     path = Path(path)
     data = read_document(path)
     report = _Progress(progress)
     document = validate(data, folder=path.parent, progress=report)
     plans = _plan(document)
+    media.remove_abandoned()
     written: list[str] = []
+    # Noted before storing, so that pictures stored by an import killed before its transaction
+    # are found and removed by the next one.
+    wanted = list(_wanted_images(plans))
+    pending = media.begin(wanted) if wanted else None
     try:
         pictures = _store_images(plans, written, report)
         # The transaction is opened here rather than by a decorator, so that a failed commit
         # also removes the pictures stored above.
         with transaction.atomic():
             _write(plans, pictures, report)
+            if pending:
+                pending.delete()
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        images.delete_quietly(written)
+        media.forget(pending)
         raise
     return ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
 
@@ -195,8 +204,8 @@ class _Picture:
     renditions: list
 
 
-def _store_images(plans: dict[str, _Plan], written: list[str], progress: _Progress) -> dict[str, _Picture]:
-    """Store every picture that a created or updated record uses; names newly written go to `written`."""
+def _wanted_images(plans: dict[str, _Plan]) -> dict[str, ImageRecord]:
+    """Every picture that a created or updated record uses, by its stored name."""
     wanted: dict[str, ImageRecord] = {}
     for kind in ("poses", "routines"):
         for record, _ in plans[kind].changed:
@@ -205,6 +214,12 @@ def _store_images(plans: dict[str, _Plan], written: list[str], progress: _Progre
     for record, _ in plans["authors"].changed:
         if record.image is not None:
             wanted.setdefault(record.image.stored_name, record.image)
+    return wanted
+
+
+def _store_images(plans: dict[str, _Plan], written: list[str], progress: _Progress) -> dict[str, _Picture]:
+    """Store every picture that a created or updated record uses; names newly written go to `written`."""
+    wanted = _wanted_images(plans)
     pictures = _already_stored(list(wanted))
     missing = [image for name, image in wanted.items() if name not in pictures]
     for done, image in enumerate(missing, start=1):
@@ -358,9 +373,14 @@ def _write_poses(plan: _Plan, pictures: dict[str, _Picture], progress: _Progress
         _create_pose_parts(written[-len(batch) :], pictures)
     # Warm-ups and cool-downs may name poses that came later in the document: link once all exist.
     pose_ids = _ids(Pose, {slug for _, r in written for slug in (r.warm_up, r.cool_down)})
+    linked = []
     for pose, record in written:
-        pose.warm_up_id, pose.cool_down_id = pose_ids.get(record.warm_up), pose_ids.get(record.cool_down)
-    Pose.objects.bulk_update([pose for pose, _ in written], ["warm_up", "cool_down"])
+        links = pose_ids.get(record.warm_up), pose_ids.get(record.cool_down)
+        # Only rows whose links change: an UPDATE of thousands of rows holds the write lock for long.
+        if links != (pose.warm_up_id, pose.cool_down_id):
+            pose.warm_up_id, pose.cool_down_id = links
+            linked.append(pose)
+    Pose.objects.bulk_update(linked, ["warm_up", "cool_down"])
 
 
 def _clear_pose_parts(pose_ids: list[int]) -> None:

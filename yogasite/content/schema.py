@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,15 @@ SLUG_RE = re.compile(slug_validator.regex.pattern)
 STORED_NAME_RE = re.compile(r"(?:^|/)(images/[0-9a-f]{2}/([0-9a-f]{64})/original\.(jpg|png|webp))$")
 
 Progress = Callable[[str, int, int], None]
+
+# Limits that protect the pages (and the database) from a document that is valid JSON but
+# absurd: a text without a length of its own in the model, the items of one list inside a
+# record, how deeply values nest (the format itself needs 7 levels) and how many digits a number has.
+TEXT_LIMIT = 20_000
+LIST_LIMIT = 500
+DEPTH_LIMIT = 12
+DIGITS_LIMIT = 15
+SLUG_LIMIT = 80
 
 
 def _max_length(model, name: str) -> int:
@@ -224,11 +234,55 @@ def read_document(path: Path):
     except OSError as error:
         raise ContentUnreadable(f"Cannot read {path}: {error.strerror}.") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_NotANumber)
     except json.JSONDecodeError as error:
         raise ContentUnreadable(
             f"{path} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         ) from None
+    except RecursionError:
+        raise ContentUnreadable(f"{path} nests lists or objects too deeply (at most {DEPTH_LIMIT} levels).") from None
+
+
+class _NotANumber(str):
+    """A number the document may not hold (NaN, Infinity, too many digits), kept as its text
+    so that _limits() can report it with its path."""
+
+
+def _parse_int(text: str):
+    return int(text) if len(text.lstrip("-")) <= DIGITS_LIMIT else _NotANumber(text)
+
+
+def _parse_float(text: str):
+    value = float(text)
+    digits = len(text.lstrip("-").split("e")[0].split("E")[0].replace(".", "").lstrip("0"))
+    return value if math.isfinite(value) and digits <= DIGITS_LIMIT else _NotANumber(text)
+
+
+def _limits(data) -> list[Problem]:
+    """Problems with the document's shape that no field rule would see: depth, numbers, NUL."""
+    problems = []
+    stack = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > DEPTH_LIMIT:
+            problems.append(Problem(path, f"nested too deeply: at most {DEPTH_LIMIT} levels"))
+            continue
+        if isinstance(value, _NotANumber):
+            problems.append(Problem(path, f"{_shortened(value)} is not a number this format takes"))
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(Problem(path, "contains a NUL character (\\u0000)"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    problems.append(Problem(path, "a key contains a NUL character (\\u0000)"))
+                stack.append((item, _key(path, key), depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
 
 
 def _key(path: str, key: str) -> str:
@@ -236,7 +290,9 @@ def _key(path: str, key: str) -> str:
 
 
 def _quoted(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """`value` as JSON for a message; a long one shortened, as it is quoted back to a person."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else f"{text[:60]}…{text[-10:]} ({len(text)} characters)"
 
 
 @dataclass
@@ -290,12 +346,13 @@ class _Reader:
         return self._string(value, _key(path, key), limit=limit, required=required)
 
     def _string(self, value, path: str, *, limit: int | None = None, required: bool = True) -> str:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, _NotANumber):
             self.problem(path, "must be a string")
             return ""
+        limit = TEXT_LIMIT if limit is None else limit
         if required and not value.strip():
             self.problem(path, "must not be empty")
-        elif limit is not None and len(value) > limit:
+        elif len(value) > limit:
             self.problem(path, f"too long: {len(value)} characters, at most {limit}")
         return value
 
@@ -306,6 +363,10 @@ class _Reader:
             return []
         if not isinstance(value, list):
             self.problem(_key(path, key), "must be a list")
+            return []
+        # The document's own lists (poses, routines, ...) may be as long as the library.
+        if path and len(value) > LIST_LIMIT:
+            self.problem(_key(path, key), f"too many items: {len(value)}, at most {LIST_LIMIT}")
             return []
         return [(f"{_key(path, key)}[{index}]", item) for index, item in enumerate(value)]
 
@@ -330,6 +391,9 @@ class _Reader:
     def _slug(self, value, path: str) -> str:
         if not isinstance(value, str):
             self.problem(path, "must be a string")
+            return ""
+        if len(value) > SLUG_LIMIT:
+            self.problem(path, f"too long: {len(value)} characters, at most {SLUG_LIMIT}")
             return ""
         if not SLUG_RE.match(value):
             self.problem(
@@ -874,6 +938,9 @@ def _document_order(problem: Problem) -> tuple:
 
 def validate(data, *, folder: Path, progress: Progress | None = None) -> Document:
     """The document's records, or ContentInvalid listing every problem with its path."""
+    problems = _limits(data)
+    if problems:
+        raise ContentInvalid(problems)
     reader = _Reader(Path(folder))
     top = reader.fields(data, "", required=("format", "version"), optional=KINDS)
     if top is None:

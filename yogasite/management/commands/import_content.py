@@ -1,9 +1,15 @@
+import signal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from poses.images import StorageFailed
 from yogasite.content.importer import import_document
 from yogasite.content.schema import ContentInvalid, ContentUnreadable
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -17,10 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The JSON file; image paths in it are relative to its folder.")
 
     def handle(self, *args, path: Path, **options):
+        # A stop request (SIGTERM) ends the import as Ctrl-C does: the pictures it stored are removed.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             result = import_document(path=path, progress=self.stderr)
         except ContentUnreadable as error:
             raise CommandError(str(error)) from None
+        except StorageFailed as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
+        except KeyboardInterrupt:
+            raise CommandError("Stopped; nothing was imported.") from None
         except ContentInvalid as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
