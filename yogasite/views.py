@@ -1,12 +1,12 @@
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
 
-from poses.models import Category, Pose, Status
+from poses.models import Category, Pose
 from routines.models import Routine
+from workflow.models import public_q
 
 
 def healthz(request):
@@ -18,7 +18,7 @@ def healthz(request):
 
 
 def home(request):
-    published = Q(poses__status=Status.PUBLISHED, poses__published_at__lte=timezone.now())
+    published = public_q("poses__")
     # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
     categories = (
         Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
