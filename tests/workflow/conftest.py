@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from tests.poses.test_admin import FormReader
 
@@ -21,13 +22,15 @@ def editor(django_user_model):
 
 
 @pytest.fixture
-def contributor_client(client, contributor):
+def contributor_client(contributor):
+    client = Client()
     client.force_login(contributor)
     return client
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = Client()
     client.force_login(editor)
     return client
 

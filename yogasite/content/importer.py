@@ -20,9 +20,22 @@ from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMusc
 from poses.services import POSE_PARTS
 from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
+from workflow.activity import record as record_activity
+from workflow.models import Activity
+from workflow.roles import can_publish
 
 from . import stored
-from .schema import KINDS, ContentUnreadable, Document, ImageRecord, StepRecord, read_document, validate
+from .schema import (
+    KINDS,
+    ContentInvalid,
+    ContentUnreadable,
+    Document,
+    ImageRecord,
+    Problem,
+    StepRecord,
+    read_document,
+    validate,
+)
 
 # Progress lines are worth printing only for long lists, or for pictures, which are slow to process.
 PROGRESS_FROM = 50
@@ -86,7 +99,7 @@ class _Plan:
         return Counts(created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
 
 
-def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResult:
+def import_document(*, path: Path, progress: TextIO | None = None, user=None) -> ImportResult:
     """Import the content document at `path` (CONTENT-FORMAT.md): records are matched by slug,
     created or updated, never deleted; re-importing the same document writes nothing.
 
@@ -94,12 +107,17 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
     its path) before anything is written. Pictures are stored before the database transaction
     and removed again if anything after them fails, so a failed import leaves the database and
     the media folder as they were. `progress` is a stream for progress lines on long lists.
+
+    With a `user`, the import is theirs: without the right to publish (workflow.roles), a document that
+    would publish a pose or a routine, or change a published one, is refused (ContentInvalid) and nothing
+    is written. Each import that changes something is kept in the activity log.
     """
     path = Path(path)
     data = read_document(path)
     report = _Progress(progress)
     document = validate(data, folder=path.parent, progress=report)
     plans = _plan(document)
+    _check_publishing_rights(document, plans, user)
     written: list[str] = []
     try:
         pictures = _store_images(plans, written, report)
@@ -111,7 +129,40 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
         for name in written:
             default_storage.delete(name)
         raise
-    return ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
+    result = ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
+    if result.changed:
+        summary = ", ".join(
+            f"{kind}: {c.created} created, {c.updated} updated"
+            for kind, c in result.counts.items()
+            if c.created or c.updated
+        )
+        record_activity(Activity.Kind.IMPORTED, user=user, note=f"{path.name}: {summary}")
+    return result
+
+
+def _check_publishing_rights(document: Document, plans: dict[str, _Plan], user) -> None:
+    """Refuse, before anything is written, what `user` may not publish."""
+    if user is None:
+        return
+    problems = []
+    for kind, model in (("poses", Pose), ("routines", Routine)):
+        if can_publish(user, model):
+            continue
+        live = {obj.slug for record, obj in plans[kind].updated if obj.status == Status.PUBLISHED}
+        changed = {record.slug for record, _ in plans[kind].changed}
+        for index, record in enumerate(getattr(document, kind)):
+            if record.slug not in changed:
+                continue
+            if record.status == Status.PUBLISHED or record.slug in live:
+                problems.append(
+                    Problem(
+                        f"{kind}[{index}]",
+                        f"“{record.slug}” would be published or change published content, which your role "
+                        "may not do: import it as a draft, or ask an Editor.",
+                    )
+                )
+    if problems:
+        raise ContentInvalid(problems)
 
 
 # --- what changes ---------------------------------------------------------------------------
