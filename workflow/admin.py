@@ -594,9 +594,9 @@ class WorkflowAdminMixin:
         view = self.admin_site.admin_view
         return [
             path("add/preview/", view(self.preview_view), name=f"{name}_preview_add"),
+            path("add/preview/frame/", view(self.preview_frame_view), name=f"{name}_preview_frame_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name=f"{name}_preview"),
             path("<path:object_id>/preview/frame/", view(self.preview_frame_view), name=f"{name}_preview_frame"),
-            path("add/preview/frame/", view(self.preview_frame_view), name=f"{name}_preview_frame_add"),
             *super().get_urls(),
         ]
 
