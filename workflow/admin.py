@@ -808,8 +808,12 @@ def _box_item(draft):
     if obj is None:
         return None
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    label = str(obj)
+    if draft.data:
+        # The name the draft gives it, which the reviewer will publish.
+        label = drafts.field_value(draft.data, obj, "name") or drafts.field_value(draft.data, obj, "title") or label
     return {
-        "object": obj,
+        "object": label,
         "draft": draft,
         "state": publishing.state_of(obj, draft).label,
         "kind": model._meta.verbose_name,
