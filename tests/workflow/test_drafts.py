@@ -168,8 +168,9 @@ def test_saving_over_a_newer_draft_is_refused_like_a_newer_save(client, editor, 
     assert theirs_client.post(pose_url(pose), theirs).status_code == 302
     mine.update(name="My camel", _save_draft="Save draft")
     response = client.post(pose_url(pose), mine)
-    # The first draft was made over the live version both opened: saving over it is no conflict yet
-    # for the live page, but the second must not silently lose the first.
-    assert response.status_code in (200, 302)
-    if response.status_code == 200:
-        assert "Someone else saved" in response.content.decode()
+
+    # The second draft would silently replace the first: refused, with the typed text kept.
+    assert response.status_code == 200
+    assert "Someone else saved this pose" in response.content.decode()
+    assert 'value="My camel"' in response.content.decode()
+    assert form_of(theirs_client, pose_url(pose), "pose_form")["name"] == "Their camel"
