@@ -4,6 +4,7 @@ into a draft, the parts of a whole following the whole's permissions, and the ac
 
 Poses and routines use it by putting `WorkflowAdminMixin` first in their admin's bases."""
 
+import copy
 import uuid
 
 from django import forms
@@ -17,14 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from reversion.models import Version
 
 from . import drafts, publishing, registry
 from .activity import record
@@ -302,6 +303,9 @@ class WorkflowAdminMixin:
                 return self._render_with_draft(request, object_id, form_url, extra_context, obj, draft)
             return super().changeform_view(request, object_id, form_url, extra_context)
         intent = request.workflow_intent = self._intent(request)
+        if obj is None and intent in ("discard", "unpublish", "send_back"):
+            # Nothing saved yet to discard, unpublish or send back: keep what was typed as a draft.
+            intent = request.workflow_intent = "draft"
         if intent in ("publish", "unpublish", "send_back") and not self.has_publish_permission(request, obj):
             raise PermissionDenied
         if intent == "discard":
@@ -309,7 +313,8 @@ class WorkflowAdminMixin:
             self.message_user(request, "Discarded the draft; the form shows the live version.", messages.SUCCESS)
             return HttpResponseRedirect(change_url(obj))
         if intent == "unpublish":
-            return self._unpublish(request, [obj])
+            self._unpublish(request, [obj])
+            return HttpResponseRedirect(change_url(obj))
         if intent == "send_back":
             return self._send_back(request, obj)
         request.workflow_at = self._publish_at(request)
@@ -441,7 +446,7 @@ class WorkflowAdminMixin:
             self.message_user(request, f"Unpublished: {names}. Visitors no longer see them.", messages.SUCCESS)
         else:
             self.message_user(request, "Nothing to unpublish: none of them was published.", messages.INFO)
-        return HttpResponseRedirect(change_url(objects[0]) if len(objects) == 1 else self._changelist_url())
+        return None
 
     def _send_back(self, request, obj):
         comment = request.POST.get("workflow_note", "").strip()
@@ -490,8 +495,6 @@ class WorkflowAdminMixin:
             request.workflow_keep = {"status": Status.DRAFT}
         response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
-            from reversion.models import Version
-
             version = Version.objects.filter(pk=version_id).first()
             obj = self.model._default_manager.filter(pk=version.object_id).first() if version else None
             if obj is not None:
@@ -653,8 +656,6 @@ class WorkflowAdminMixin:
         return _private(result.value)
 
     def _render_posted(self, request, object_id, obj, posted):
-        from django.http import QueryDict
-
         form_request = _copy_request(request)
         data = QueryDict(mutable=True)
         for key, values in posted.items():
@@ -687,8 +688,6 @@ class WorkflowAdminMixin:
 
 
 def _copy_request(request):
-    import copy
-
     clone = copy.copy(request)
     clone.GET = request.GET.copy()
     return clone
@@ -702,8 +701,6 @@ def _render_public(request, obj):
     page_request = _copy_request(request)
     page_request.method = "GET"
     page_request.path = page_request.path_info = url
-    from django.http import QueryDict
-
     page_request.GET = QueryDict()
     response = match.func(page_request, *match.args, **match.kwargs)
     if hasattr(response, "render"):
@@ -820,7 +817,3 @@ def _box_item(draft):
         "url": reverse(f"{info}_change", args=[quote(obj.pk)]),
         "preview_url": reverse(f"{info}_preview", args=[quote(obj.pk)]),
     }
-
-
-def get_draft(request, obj) -> Draft:
-    return get_object_or_404(Draft, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)

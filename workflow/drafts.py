@@ -6,6 +6,7 @@ deleting the parts the snapshot does not have. Drafts are made inside a transact
 back (`rolled_back()`): the admin saves the form as usual, the snapshot is taken, and nothing stays.
 """
 
+import json
 from contextlib import contextmanager
 from itertools import groupby
 
@@ -111,8 +112,6 @@ def apply(obj: models.Model, data: list[dict]) -> None:
 
 def field_value(data: list[dict], obj: models.Model, name: str):
     """The value of one field of `obj` itself in the snapshot `data` (as serialized)."""
-    import json
-
     for item in data:
         if item["model"] == obj._meta.label_lower and item["pk"] == str(obj.pk):
             return json.loads(item["data"])[0]["fields"].get(name)
