@@ -210,7 +210,7 @@ class WorkflowAdminMixin:
     def workflow_status(self, obj):
         if obj is None or obj.pk is None:
             return "New: saved as a draft that only editors see, until it is published."
-        draft = draft_of(obj)
+        draft = obj.workflow_draft if hasattr(obj, "workflow_draft") else draft_of(obj)
         state = publishing.state_of(obj, draft)
         lines = [format_html("<strong>{}</strong>{}", state.label, _state_detail(obj, draft, state))]
         if draft is not None and draft.note and draft.state == Draft.State.IN_REVIEW:
@@ -223,8 +223,20 @@ class WorkflowAdminMixin:
             lines.append(format_html('<span class="workflow-warning">{}</span>', warning))
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
 
+    def _draft(self, request, obj) -> Draft | None:
+        """The draft of `obj`, looked up once per request."""
+        if obj is None or obj.pk is None:
+            return None
+        known = request.__dict__.setdefault("workflow_drafts", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in known:
+            known[key] = draft_of(obj)
+        return known[key]
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        draft = draft_of(obj) if obj is not None and obj.pk else None
+        draft = self._draft(request, obj)
+        if obj is not None:
+            obj.workflow_draft = draft
         live = obj is not None and obj.pk is not None and is_live(obj)
         context.update(
             workflow_can_publish=self.has_publish_permission(request, obj),
@@ -297,7 +309,7 @@ class WorkflowAdminMixin:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and obj is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        draft = draft_of(obj) if obj is not None else None
+        draft = self._draft(request, obj)
         if request.method != "POST":
             if draft is not None and draft.data:
                 return self._render_with_draft(request, object_id, form_url, extra_context, obj, draft)
