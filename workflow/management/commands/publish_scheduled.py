@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from workflow.publishing import publish_due
@@ -22,18 +22,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: int, **options):
-        while True:
-            try:
-                published, unpublished, problems = publish_due()
-            except DatabaseError as error:
-                self.stderr.write(f"Could not reach the database: {error}")
+        try:
+            while True:
+                self.run_once(keep_going=bool(every), verbosity=options["verbosity"])
                 if not every:
-                    raise SystemExit(1) from None
-            else:
-                for problem in problems:
-                    self.stderr.write(f"Not published: {problem}")
-                if published or unpublished or options["verbosity"] > 1:
-                    self.stdout.write(f"Published {published}, unpublished {unpublished}.")
-            if not every:
-                return
-            time.sleep(every)
+                    return
+                time.sleep(every)
+        except KeyboardInterrupt:
+            # Stopped with the development server (Ctrl-C): nothing to report.
+            return
+
+    def run_once(self, *, keep_going: bool, verbosity: int) -> None:
+        try:
+            published, unpublished, problems = publish_due()
+        except DatabaseError as error:
+            if not keep_going:
+                raise CommandError(f"Could not reach the database: {error}") from None
+            self.stderr.write(f"Could not reach the database: {error}")
+            return
+        for problem in problems:
+            self.stderr.write(f"Not published: {problem}")
+        if published or unpublished or verbosity > 1:
+            self.stdout.write(f"Published {published}, unpublished {unpublished}.")
