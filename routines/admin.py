@@ -8,10 +8,11 @@ from django.utils.html import format_html, format_html_join
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
 from workflow.admin import WorkflowAdminMixin, WorkflowStateFilter
-from workflow.editing import ContentAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, PreloadedLookupsMixin, VersionedAdmin, record_revisions, register_versions
+from workflow.uploads import KeptUploadsForm
 
 from . import services, timing
-from .models import Routine, RoutineImage, RoutineStep, StepVariation
+from .models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
 
@@ -19,7 +20,10 @@ VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
 register_versions(StepVariation)
 register_versions(RoutineStep, follow=["variations"])
 register_versions(RoutineImage)
-register_versions(Routine, follow=["steps", "images"])
+register_versions(RelatedRoutine)
+register_versions(Routine, follow=["steps", "images", "related_links"])
+register_versions(AuthorImage)
+register_versions(Author, follow=["image"])
 
 
 def variation_field(level: Level) -> forms.CharField:
@@ -108,7 +112,7 @@ class RoutineStepFormSet(forms.BaseInlineFormSet):
                     )
 
 
-class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
+class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.StackedInline):
     model = RoutineStep
     form = RoutineStepForm
     formset = RoutineStepFormSet
@@ -155,7 +159,8 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
-    fields = ["preview", "file", "alt", "caption", "position"]
+    form = KeptUploadsForm
+    fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
 
@@ -166,25 +171,62 @@ class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
         return format_html('<img src="{}" alt="" width="120" loading="lazy">', image.thumbnail_url)
 
 
+class RelatedRoutineInline(SortableInlineMixin, admin.TabularInline):
+    model = RelatedRoutine
+    fk_name = "routine"
+    fields = ["related", "position"]
+    autocomplete_fields = ["related"]
+    extra = 0
+    verbose_name_plural = "related routines (suggested after this one, in this order)"
+
+
+class AuthorImageInline(admin.StackedInline):
+    model = AuthorImage
+    fields = ["file", "alt", "credit"]
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "portrait"
+
+
+@admin.register(Author)
+class AuthorAdmin(VersionedAdmin):
+    list_display = ["name", "slug", "routine_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "slug", "bio", "user"]
+    autocomplete_fields = ["user"]
+    inlines = [AuthorImageInline]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(routine_count=Count("routines", distinct=True))
+
+    @admin.display(description="routines", ordering="routine_count")
+    def routine_count(self, obj):
+        return obj.routine_count
+
+
 @admin.register(Routine)
 class RoutineAdmin(WorkflowAdminMixin, ContentAdmin):
-    inlines = [RoutineStepInline, RoutineImageInline]
+    inlines = [RoutineStepInline, RoutineImageInline, RelatedRoutineInline]
+    autocomplete_fields = ["author"]
     list_display = ["thumbnail", "title", "level", "duration", "step_count", "workflow_state", "updated_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = [WorkflowStateFilter, "level", "tags"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["duration_summary", "created_at", "updated_at"]
-    actions = ["duplicate_as_draft"]
+    actions = ["duplicate_as_draft", "export_selected"]
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "level", "summary", "tags"]}),
+        (None, {"fields": ["title", "slug", "author", "level", "summary", "tags"]}),
         (
             "Timing",
             {
-                "fields": ["duration_summary", "breath_seconds"],
-                "description": "The duration is computed from the steps below each time you save.",
+                "fields": ["duration_summary", "breath_seconds", "transition_seconds"],
+                "description": "The duration is computed from the steps below, and the time to move into each "
+                "stop, each time you save.",
             },
         ),
         ("Introduction and safety", {"fields": ["body", "safety_note"]}),
@@ -193,17 +235,17 @@ class RoutineAdmin(WorkflowAdminMixin, ContentAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
-        )
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "routines_routine_changelist":
+            queryset = queryset.annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
+        return queryset
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.refresh_duration(routine=form.instance)
+    def after_save(self, request, obj):
+        services.refresh_duration(routine=obj)
         if reversion.is_active():
             # The routine's version was taken when it was saved, before its steps; keep it again with the
             # duration those steps give. Reverting goes through this same save, so it recomputes it too.
-            reversion.add_to_revision(form.instance)
+            reversion.add_to_revision(obj)
 
     @admin.display(description="")
     def thumbnail(self, routine):
@@ -234,7 +276,12 @@ class RoutineAdmin(WorkflowAdminMixin, ContentAdmin):
             "",
             "<li>{}: {}</li>",
             (
-                (group.title, timing.format_duration(timing.routine_seconds(group.steps, routine.breath_seconds)))
+                (
+                    group.title,
+                    timing.format_duration(
+                        timing.routine_seconds(group.steps, routine.breath_seconds, routine.transition_seconds)
+                    ),
+                )
                 for group in titled
             ),
         )

@@ -2,7 +2,8 @@
 
 This is the one place the duration rule lives (CONTENT-FORMAT.md, "Duration"): one repetition
 lasts the hold in seconds, or the hold in breaths × the routine's breath length; a step lasts
-that × repetitions × 2 when it is done on both sides; a routine lasts the sum of its steps.
+that × repetitions × 2 when it is done on both sides; a routine lasts the sum of its steps, plus
+the routine's transition time for each player stop (a step on both sides is two stops).
 
 Pure functions over anything shaped like a step (hold_kind, hold_value, repetitions, sides,
 first_side, starts_section, section_title): no queries, so the admin, the pages, the player
@@ -39,9 +40,16 @@ def step_seconds(step: Any, breath_seconds: Decimal | float | int) -> float:
     return rep_seconds(step, breath_seconds) * step.repetitions * sides
 
 
-def routine_seconds(steps: Iterable[Any], breath_seconds: Decimal | float | int) -> int:
-    """How long a routine lasts, in whole seconds."""
-    return round_seconds(sum(step_seconds(step, breath_seconds) for step in steps))
+def stop_count(step: Any) -> int:
+    """How many player stops a step makes: two when it is done on both sides."""
+    return 2 if step.sides == "both" else 1
+
+
+def routine_seconds(steps: Iterable[Any], breath_seconds: Decimal | float | int, transition_seconds: int = 0) -> int:
+    """How long a routine lasts, in whole seconds: its steps, and `transition_seconds` before each stop."""
+    return round_seconds(
+        sum(step_seconds(step, breath_seconds) + transition_seconds * stop_count(step) for step in steps)
+    )
 
 
 class Section(NamedTuple):
@@ -85,7 +93,8 @@ class Stop:
 def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]:
     """The routine as the player's stops: a both-sided step becomes two stops (its first side, then the
     other); repetitions are counted within a stop. `remaining` is what is left of the routine from the
-    start of the stop. Pass `steps` when they are already loaded; otherwise the routine's are used."""
+    start of the stop, its transition included. Pass `steps` when they are already loaded; otherwise the
+    routine's are used."""
     if steps is None:
         steps = list(routine.steps.all())
     breath = routine.breath_seconds
@@ -100,7 +109,9 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
             for side_index, side in enumerate(sides_):
                 plan.append((step, side, section.title, index == 0 and side_index == 0))
 
-    total = sum(rep_seconds(step, breath) * step.repetitions for step, *_ in plan)
+    # Each stop begins with the time to move into it, counted in the routine's duration.
+    transition = getattr(routine, "transition_seconds", 0) or 0
+    total = sum(rep_seconds(step, breath) * step.repetitions + transition for step, *_ in plan)
     stops: list[Stop] = []
     elapsed = 0.0
     for number, (step, side, section_title, starts) in enumerate(plan, start=1):
@@ -122,7 +133,7 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
                 is_last=number == len(plan),
             )
         )
-        elapsed += seconds
+        elapsed += seconds + transition
     return stops
 
 

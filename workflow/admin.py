@@ -233,6 +233,12 @@ class WorkflowAdminMixin:
             known[key] = draft_of(obj)
         return known[key]
 
+    def get_object(self, request, object_id, from_field=None):
+        loaded = request.__dict__.pop("workflow_loaded", None)
+        if loaded is not None and str(loaded.pk) == str(object_id) and from_field is None:
+            return loaded
+        return super().get_object(request, object_id, from_field)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         draft = self._draft(request, obj)
         if obj is not None:
@@ -254,11 +260,13 @@ class WorkflowAdminMixin:
             return reverse(f"{name}_preview_add")
         return reverse(f"{name}_preview", args=[quote(obj.pk)])
 
-    def _intent(self, request) -> str:
+    def _intent(self, request, obj=None) -> str:
         for key, intent in INTENTS.items():
             if key in request.POST:
                 return intent
-        return "draft"
+        # No workflow button (a browser always sends the one pressed; Enter presses Save draft): Django's
+        # own Save, as a script posts it. It publishes for those who may, and is a draft for the others.
+        return "publish" if self.has_publish_permission(request, obj) else "draft"
 
     def _view_name(self, request) -> str:
         return request.resolver_match.url_name if request.resolver_match else ""
@@ -291,6 +299,15 @@ class WorkflowAdminMixin:
         if getattr(request, "workflow_intent", None) is None or self._in_history(request):
             return super().response_change(request, obj)
         request.workflow_saved = obj
+        draft = self._draft(request, obj)
+        if (
+            getattr(request, "nothing_changed", False)
+            and (request.workflow_intent != "publish" or is_live(obj))
+            and not (draft is not None and draft.data)
+        ):
+            # Nothing to save, nothing to publish: say so, as any save that changes nothing does.
+            request.workflow_unchanged = True
+            return super().response_change(request, obj)
         return HttpResponseRedirect(change_url(obj))
 
     # --- the change form's views -----------------------------------------------------------------
@@ -306,15 +323,21 @@ class WorkflowAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if self._in_history(request) or getattr(request, "workflow_preview", False):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method != "POST":
+            # Showing the form: the object carries whether it has a draft (get_queryset), and is loaded once.
+            obj = self.get_object(request, unquote(object_id)) if object_id else None
+            draft = self._draft(request, obj) if obj is not None and obj.workflow_draft_state else None
+            if obj is not None:
+                request.__dict__.setdefault("workflow_drafts", {})[(obj._meta.label, obj.pk)] = draft
+            if draft is not None and draft.data:
+                return self._render_with_draft(request, object_id, form_url, extra_context, obj, draft)
+            request.workflow_loaded = obj
+            return super().changeform_view(request, object_id, form_url, extra_context)
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and obj is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         draft = self._draft(request, obj)
-        if request.method != "POST":
-            if draft is not None and draft.data:
-                return self._render_with_draft(request, object_id, form_url, extra_context, obj, draft)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        intent = request.workflow_intent = self._intent(request)
+        intent = request.workflow_intent = self._intent(request, obj)
         if obj is None and intent in ("discard", "unpublish", "send_back"):
             # Nothing saved yet to discard, unpublish or send back: keep what was typed as a draft.
             intent = request.workflow_intent = "draft"
@@ -410,8 +433,15 @@ class WorkflowAdminMixin:
                     if hasattr(response, "render"):
                         response.render()
                     raise _FormRefused(response)
+                if getattr(request, "workflow_unchanged", False):
+                    return response
                 if publish_now:
-                    warnings = publishing.publish(obj=saved, user=request.user, content_saved=True)
+                    warnings = publishing.publish(
+                        obj=saved,
+                        user=request.user,
+                        content_saved=True,
+                        version_kept=not getattr(request, "nothing_changed", False),
+                    )
         except _FormRefused as refused:
             return refused.response
         except ValidationError as error:

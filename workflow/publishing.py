@@ -106,10 +106,11 @@ def discard_draft(*, obj, user) -> bool:
     return True
 
 
-def publish(*, obj, user, content_saved: bool = False) -> list[str]:
+def publish(*, obj, user, content_saved: bool = False, version_kept: bool = False) -> list[str]:
     """Make `obj` public now, with its draft if it has one (`content_saved`: the admin form has just
-    written the draft's content itself). Refused (PermissionDenied) without the right to publish, and
-    (ValidationError) when it is not fit to publish; nothing changes then. Returns warnings for the
+    written the draft's content itself; `version_kept`: and kept a version of it, publication included).
+    Refused (PermissionDenied) without the right to publish, and (ValidationError) when it is not fit
+    to publish; nothing changes then. Returns warnings for the
     editor (a routine that uses poses visitors cannot see)."""
     _require(user, obj)
     with transaction.atomic():
@@ -128,8 +129,7 @@ def publish(*, obj, user, content_saved: bool = False) -> list[str]:
         if obj.unpublish_at is not None and obj.unpublish_at <= now:
             obj.unpublish_at = None
         obj.save()
-        if not content_saved:
-            # A form that publishes has just kept its own version, with the publication in it.
+        if not version_kept:
             _version(obj, user, "Published" if user is not None else "Published as scheduled")
         author = draft.author if draft is not None else None
         in_review = draft is not None and draft.state == Draft.State.IN_REVIEW

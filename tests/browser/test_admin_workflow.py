@@ -20,9 +20,9 @@ PASSWORD = "a-long-workflow-password"
 def make_roles():
     """The roles the migrations create; a browser test's database is emptied between tests."""
     for module in (
-        "workflow.migrations.0001_drafts_activity_and_roles",
-        "poses.migrations.0003_publishing_rights_and_expiry",
-        "routines.migrations.0002_publishing_rights_and_expiry",
+        "workflow.migrations.0002_drafts_activity_and_roles",
+        "poses.migrations.0004_publishing_rights_and_expiry",
+        "routines.migrations.0003_publishing_rights_and_expiry",
     ):
         migration = importlib.import_module(module)
         for name in ("make_roles", "give_roles_their_rights"):

@@ -111,6 +111,8 @@ def add_rows(data: dict, prefix: str, *rows: dict) -> dict:
 def new_pose_data(client, **fields) -> dict:
     data = form_data(client, ADD_URL)
     data.update(name="Backbend", slug="backbend", summary="A strong arch.", status="draft", level="intermediate")
+    if "_publish" not in fields:
+        data["_save_draft"] = "Save draft"
     data.update(fields)
     return data
 
@@ -176,7 +178,17 @@ def test_the_form_loads_the_reordering_script_and_marks_every_position_field(adm
     position_inputs = re.findall(r"<input[^>]*name=\"[\w-]+-position\"[^>]*>", html)
     templates = [tag for tag in position_inputs if "__prefix__" in tag]
     prefixes = {re.search(r'name="(\w+)-__prefix__-position"', tag).group(1) for tag in templates}
-    assert prefixes == {"steps", "tips", "benefits", "mistakes", "faqs", "other_names", "images", "pose_muscles"}
+    assert prefixes == {
+        "steps",
+        "tips",
+        "benefits",
+        "mistakes",
+        "cautions",
+        "faqs",
+        "other_names",
+        "images",
+        "pose_muscles",
+    }
     assert all('data-sortable-position="hidden"' in tag for tag in position_inputs)
 
 

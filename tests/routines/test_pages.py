@@ -75,7 +75,8 @@ def routine():
 
 
 def one_step_routine(seconds: int, **fields):
-    routine = RoutineFactory(**fields)
+    """A routine that lasts exactly `seconds`: one stop, with no time to move into it."""
+    routine = RoutineFactory(transition_seconds=0, **fields)
     RoutineStepFactory(routine=routine, position=0, hold_kind="seconds", hold_value=seconds)
     refresh_duration(routine=routine)
     return routine
@@ -244,7 +245,8 @@ def test_search_engines_get_a_howto_and_link_previews(client, routine):
     markup = page(client, "/routines/flow/")
     howto = jsonld(markup, "HowTo")
     assert howto["name"] == "Morning Flow"
-    assert howto["totalTime"] == "PT4M40S"
+    # 280 s of holds and 5 s to move into each of 8 stops
+    assert howto["totalTime"] == "PT5M20S"
     assert [step["name"] for step in howto["step"]] == [
         "Flow Pose 1",
         "Flow Pose 2",
@@ -301,7 +303,7 @@ def test_stop_page_shows_what_to_do_now(client, routine):
     assert text(element(markup, 'data-bind="sanskrit"')) == "Āsana 2"
     assert text(element(markup, 'data-bind="side"')) == "Right side"
     assert text(element(markup, 'data-bind="hold"')) == "30 s"
-    assert text(element(markup, 'data-bind="left"')) == "4 min"  # 250 s of 280 s
+    assert text(element(markup, 'data-bind="left"')) == "5 min"  # 285 s of 320 s
     assert text(element(markup, 'data-bind="next"')) == "Flow Pose 2, left side (30 s)"
     assert "<p>Settle into step 2.</p><p>Breathe slowly and stay steady.</p>" in markup
     assert re.search(r'<img data-bind="img" srcset="[^"]+" sizes="[^"]+" src="/media/[^"]+" alt="A person in', markup)
@@ -313,7 +315,7 @@ def test_stop_with_rounds_and_breaths(client, routine):
     markup = page(client, "/routines/flow/play/4/")
     assert text(element(markup, 'data-bind="hold"')) == "6 breaths, about 30 s"
     assert text(element(markup, 'data-bind="reps"')) == "3"
-    assert text(element(markup, 'data-bind="left"')) == "3 min"  # 190 s
+    assert text(element(markup, 'data-bind="left"')) == "4 min"  # 215 s
     assert "Part 1" in text(element(markup, 'class="player-head__count"'))
     assert 'data-bind="side" hidden' in markup
 
@@ -350,7 +352,7 @@ def test_first_stop_leads_back_to_the_routine_and_the_last_to_the_finish(client,
     assert 'href="/routines/flow/" rel="prev"' in first
     last = page(client, "/routines/flow/play/8/")
     assert 'href="/routines/flow/play/finish/" rel="next"' in last
-    assert text(element(last, 'data-bind="left"')) == "30 s"
+    assert text(element(last, 'data-bind="left"')) == "35 s"  # 5 s to move in, then 30 s
     assert "This is the last stop." in last
     finish = page(client, "/routines/flow/play/finish/")
     assert "Well done" in finish and "You have finished Morning Flow." in finish

@@ -14,8 +14,8 @@ def give_roles_their_rights(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0001_drafts_activity_and_roles'),
-        ('routines', '0001_initial'),
+        ('workflow', '0002_drafts_activity_and_roles'),
+        ('routines', '0002_authors_related_transitions'),
     ]
 
     operations = [

@@ -20,8 +20,8 @@ def give_roles_their_rights(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0001_drafts_activity_and_roles'),
-        ('poses', '0002_editor_help_texts'),
+        ('workflow', '0002_drafts_activity_and_roles'),
+        ('poses', '0003_content_format_additions'),
     ]
 
     operations = [
