@@ -55,7 +55,10 @@ run: install
 	$(MANAGE) import_content demo/content.json
 	$(MANAGE) createinitialrevisions poses.Pose routines.Routine poses.Muscle poses.Equipment poses.Category --comment "As imported." -v 0
 	$(MANAGE) ensure_admin
-	$(MANAGE) runserver 127.0.0.1:8000
+	@# Scheduled publishing runs next to the server (production runs it from a timer: README) and stops with it.
+	$(MANAGE) publish_scheduled --every 30 & scheduler=$$!; \
+		trap 'kill $$scheduler 2>/dev/null' EXIT; \
+		$(MANAGE) runserver 127.0.0.1:8000
 
 test: install chromium lint check test-sqlite test-postgres scale-test
 

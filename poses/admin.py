@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from workflow.admin import WorkflowAdminMixin, WorkflowStateFilter
 from workflow.editing import (
     ContentAdmin,
     PreloadedLookupsMixin,
@@ -32,7 +33,6 @@ from .models import (
     PoseOtherName,
     PoseStep,
     PoseTip,
-    Status,
 )
 from .text import fold
 
@@ -87,15 +87,6 @@ def thumbnail(image: PoseImage | None, box: int = THUMBNAIL_SIZE, loading: str =
         height,
         loading,
     )
-
-
-def publication_state(obj) -> str:
-    """Draft, Scheduled for …, or Published, as an editor needs to read it."""
-    if obj.status != Status.PUBLISHED:
-        return "Draft"
-    if obj.published_at and obj.published_at > timezone.now():
-        return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'SHORT_DATETIME_FORMAT')}"
-    return "Published"
 
 
 # --- reference lists ----------------------------------------------------------
@@ -226,24 +217,6 @@ class PoseFAQInline(SortableInlineMixin, admin.StackedInline):
 # --- poses --------------------------------------------------------------------
 
 
-class PublicationFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "publication"
-
-    def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "draft":
-            return queryset.filter(status=Status.DRAFT)
-        if self.value() == "scheduled":
-            return queryset.filter(status=Status.PUBLISHED, published_at__gt=now)
-        if self.value() == "published":
-            return queryset.published()
-        return queryset
-
-
 class MuscleFilter(admin.RelatedOnlyFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,19 +224,11 @@ class MuscleFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Pose)
-class PoseAdmin(ContentAdmin):
+class PoseAdmin(WorkflowAdminMixin, ContentAdmin):
     form = PoseAdminForm
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "sanskrit_name", "slug", "summary"]}),
-        (
-            "Publication",
-            {
-                "fields": ["status", "published_at", "visibility"],
-                "description": "Save as Draft while you work; “View on site” shows editors the draft as visitors "
-                "will see it. Every save is kept in the History.",
-            },
-        ),
         ("About the pose", {"fields": ["category", "level", "equipment", "tags", "video_url"]}),
         (
             "Practising it",
@@ -282,7 +247,6 @@ class PoseAdmin(ContentAdmin):
             },
         ),
     ]
-    readonly_fields = ["visibility"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["category", "warm_up", "cool_down"]
@@ -298,13 +262,13 @@ class PoseAdmin(ContentAdmin):
         PoseFAQInline,
     ]
 
-    list_display = ["thumbnail", "names", "category", "level", "publication", "last_change"]
+    list_display = ["thumbnail", "names", "category", "level", "workflow_state", "last_change"]
     list_display_links = ["thumbnail", "names"]
     list_select_related = ["category"]
-    list_filter = [PublicationFilter, "category", "level", ("muscles", MuscleFilter), "equipment"]
+    list_filter = [WorkflowStateFilter, "category", "level", ("muscles", MuscleFilter), "equipment"]
     search_fields = ["name", "sanskrit_name", "other_names__name", "search_names"]
     search_help_text = "Any of its names, with or without diacritics: “urdhva” finds “Ūrdhva Dhanurāsana”."
-    actions = ["publish", "unpublish", "duplicate", "export_selected"]
+    actions = ["duplicate", "export_selected"]
 
     class Media:
         css = {"all": ["admin/yogasite/pose-admin.css"]}
@@ -338,53 +302,9 @@ class PoseAdmin(ContentAdmin):
             return obj.name
         return format_html('{}<br><span class="yogasite-sanskrit">{}</span>', obj.name, obj.sanskrit_name)
 
-    @admin.display(description="status", ordering="status")
-    def publication(self, obj):
-        return publication_state(obj)
-
     @admin.display(description="last change", ordering="updated_at")
     def last_change(self, obj):
         return date_format(timezone.localtime(obj.updated_at), "SHORT_DATETIME_FORMAT")
-
-    @admin.display(description="visibility")
-    def visibility(self, obj):
-        if obj.pk is None:
-            return "Not saved yet."
-        state = publication_state(obj)
-        if state == "Draft":
-            return "Draft: only editors can see it."
-        if state == "Published":
-            return "Published: visitors can see it."
-        return f"{state}: editors can see it until then."
-
-    @admin.action(description="Publish selected poses", permissions=["change"])
-    def publish(self, request, queryset):
-        published, refused = services.publish_poses(poses=queryset)
-        for pose in published:
-            self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
-        record_revisions(request, published, "Published")
-        if published:
-            scheduled = [p for p in published if publication_state(p) != "Published"]
-            note = f" ({len(scheduled)} of them scheduled for later)" if scheduled else ""
-            self.message_user(request, f"Published {self._count(published)}{note}.", messages.SUCCESS)
-        if refused:
-            names = ", ".join(p.name for p in refused)
-            self.message_user(request, f"Not published, because they have no steps yet: {names}.", messages.WARNING)
-
-    @admin.action(description="Unpublish selected poses (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        changed = services.unpublish_poses(poses=queryset)
-        for pose in changed:
-            self.log_change(request, pose, [{"changed": {"fields": ["Status"]}}])
-        record_revisions(request, changed, "Unpublished (back to draft)")
-        if changed:
-            self.message_user(
-                request,
-                f"Moved {self._count(changed)} back to draft; visitors no longer see them.",
-                messages.SUCCESS,
-            )
-        else:
-            self.message_user(request, "The selected poses were already drafts.", messages.INFO)
 
     @admin.action(description="Duplicate selected poses as drafts", permissions=["add"])
     def duplicate(self, request, queryset):

@@ -9,3 +9,7 @@ class PosesConfig(AppConfig):
         from . import search
 
         search.connect()
+
+        from . import rules
+
+        rules.register()

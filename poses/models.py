@@ -4,10 +4,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager
 
 import searchindex.query
+
+# Status is imported from here by the rest of the site.
+from workflow.models import Publishable, PublishableQuerySet, Status  # noqa: F401
 
 from . import images
 from .text import fold
@@ -45,52 +47,6 @@ class HoldKind(models.TextChoices):
 
 
 HOLD_MIN, HOLD_MAX = 1, 3600
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """What visitors may see: published, and the publication time has come."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        """Staff see drafts and scheduled content too (for preview); visitors see published only."""
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
-
-
-class Publishable(models.Model):
-    status = models.CharField(
-        max_length=10,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        help_text="Drafts are only visible to editors. Published content appears from its publication time.",
-    )
-    published_at = models.DateTimeField(
-        "publication time",
-        null=True,
-        blank=True,
-        help_text="Leave empty to publish now. A future time schedules publication.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField("last change", auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
 
 
 class ReferenceItem(models.Model):
@@ -345,6 +301,7 @@ class Pose(Publishable):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_pose", "Can publish, unpublish and schedule poses")]
         indexes = [models.Index(fields=["status", "published_at"], name="pose_visibility")]
         constraints = [
             models.CheckConstraint(condition=~Q(warm_up=models.F("id")), name="pose_warm_up_not_self"),

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from .models import (
     Pose,
@@ -61,36 +60,3 @@ def duplicate_pose(*, pose: Pose) -> Pose:
     # The other names are in place now; fold them into the search names.
     copy.save(update_fields=["search_names"])
     return copy
-
-
-@transaction.atomic
-def publish_poses(*, poses: Iterable[Pose]) -> tuple[list[Pose], list[Pose]]:
-    """Publish each pose that has at least one step; returns (published, refused for having no steps).
-    A pose keeps a publication time it already has (a future one keeps it scheduled); one without
-    a time is published now."""
-    published, refused = [], []
-    now = timezone.now()
-    for pose in poses:
-        if not pose.steps.exists():
-            refused.append(pose)
-            continue
-        pose.status = Status.PUBLISHED
-        pose.published_at = pose.published_at or now
-        pose.full_clean()
-        pose.save(update_fields=["status", "published_at", "updated_at", "search_names"])
-        published.append(pose)
-    return published, refused
-
-
-@transaction.atomic
-def unpublish_poses(*, poses: Iterable[Pose]) -> list[Pose]:
-    """Take poses back to draft: visitors no longer see them, editors keep all their content."""
-    changed = []
-    for pose in poses:
-        if pose.status == Status.DRAFT:
-            continue
-        pose.status = Status.DRAFT
-        pose.full_clean()
-        pose.save(update_fields=["status", "updated_at", "search_names"])
-        changed.append(pose)
-    return changed

@@ -1,11 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from common.listing import LenientPaginationMixin
 from common.seo import absolute_url
+from workflow.models import public_q
 
 from .filters import PoseFilterForm
 from .models import Muscle, Pose, PoseMuscle
@@ -80,8 +80,7 @@ class MuscleListView(ListView):
     context_object_name = "muscles"
 
     def get_queryset(self):
-        now = timezone.now()
-        published = Q(pose_muscles__pose__status="published", pose_muscles__pose__published_at__lte=now)
+        published = public_q("pose_muscles__pose__")
         primary = published & Q(pose_muscles__role=PoseMuscle.Role.PRIMARY)
         # Meta.ordering does not apply to a query with GROUP BY.
         return Muscle.objects.annotate(

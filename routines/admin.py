@@ -3,13 +3,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.forms import KeptImageForm
 from poses.models import Level, Status
+from workflow.admin import WorkflowAdminMixin, WorkflowStateFilter
 from workflow.editing import ContentAdmin, PreloadedLookupsMixin, VersionedAdmin, record_revisions, register_versions
 
 from . import search, services, timing
@@ -103,6 +102,14 @@ class RoutineStepFormSet(forms.BaseInlineFormSet):
         kept = [f for f in kept if not (self.can_delete and self._should_delete_form(f))]
         if self.instance.status == Status.PUBLISHED and not kept:
             raise forms.ValidationError("A published routine needs at least one step. Add a step or keep it a draft.")
+        if self.instance.status == Status.PUBLISHED:
+            for number, form in enumerate(kept, 1):
+                pose = form.cleaned_data.get("pose") if hasattr(form, "cleaned_data") else None
+                if pose is not None and not pose.is_public and not (form.cleaned_data.get("title") or "").strip():
+                    raise forms.ValidationError(
+                        f"Step {number} uses “{pose.name}”, which visitors cannot see yet: give the step its own "
+                        "title, or publish the pose first."
+                    )
 
 
 class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.StackedInline):
@@ -201,12 +208,12 @@ class AuthorAdmin(VersionedAdmin):
 
 
 @admin.register(Routine)
-class RoutineAdmin(ContentAdmin):
+class RoutineAdmin(WorkflowAdminMixin, ContentAdmin):
     inlines = [RoutineStepInline, RoutineImageInline, RelatedRoutineInline]
     autocomplete_fields = ["author"]
-    list_display = ["thumbnail", "title", "level", "duration", "step_count", "status_shown", "updated_at"]
+    list_display = ["thumbnail", "title", "level", "duration", "step_count", "workflow_state", "updated_at"]
     list_display_links = ["thumbnail", "title"]
-    list_filter = ["level", "status", "tags"]
+    list_filter = [WorkflowStateFilter, "level", "tags"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["duration_summary", "created_at", "updated_at"]
@@ -225,7 +232,7 @@ class RoutineAdmin(ContentAdmin):
         ),
         ("Introduction and safety", {"fields": ["body", "safety_note"]}),
         ("Video", {"fields": ["video_url"]}),
-        ("Publishing", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -257,13 +264,6 @@ class RoutineAdmin(ContentAdmin):
     @admin.display(description="steps", ordering="step_count")
     def step_count(self, routine):
         return routine.step_count
-
-    @admin.display(description="status", ordering="status")
-    def status_shown(self, routine):
-        if routine.status == Status.PUBLISHED and routine.published_at and routine.published_at > timezone.now():
-            when = date_format(timezone.localtime(routine.published_at), "j M Y, H:i")
-            return f"Scheduled for {when}"
-        return routine.get_status_display()
 
     @admin.display(description="duration")
     def duration_summary(self, routine):

@@ -8,3 +8,7 @@ class RoutinesConfig(AppConfig):
         from . import search
 
         search.connect()
+
+        from . import rules
+
+        rules.register()

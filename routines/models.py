@@ -13,11 +13,10 @@ from poses.models import (
     Level,
     Pose,
     PoseImage,
-    Publishable,
-    PublishableQuerySet,
     slug_validator,
     validate_video_url,
 )
+from workflow.models import Publishable, PublishableQuerySet
 
 from . import timing
 
@@ -211,6 +210,7 @@ class Routine(Publishable):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("publish_routine", "Can publish, unpublish and schedule routines")]
         indexes = [models.Index(fields=["status", "published_at"], name="routine_visibility")]
         constraints = [
             models.CheckConstraint(

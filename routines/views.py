@@ -66,8 +66,22 @@ def stop_line(stop) -> str:
     return f"{stop.title}{side} ({stop.step.hold_text})"
 
 
+def hide_non_public_poses(steps):
+    """The one place a routine's pages decide which poses they may show: a pose that visitors cannot see
+    (draft, scheduled, unpublished) is taken off its steps, for every viewer, so that no page, stop,
+    script data or JSON-LD built from the steps can show its name, picture or link. Such a step shows
+    only its own title and instructions. `step.public_pose` is the pose the pages may show."""
+    for step in steps:
+        if step.pose_id and not step.pose.is_public:
+            step.pose = None
+            step.title = step.title or "Pose"
+        step.public_pose = step.pose
+    return steps
+
+
 def decorate(routine, steps):
     """Attach what the pages print for each step (hold, sides, time, paragraphs) to the loaded steps."""
+    hide_non_public_poses(steps)
     for step in steps:
         step.routine = routine  # already loaded: spares a query per step
         step.hold_text = hold_text(step, routine.breath_seconds)

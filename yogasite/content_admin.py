@@ -141,12 +141,12 @@ def _preview(staged: str):
         return preview_document(path=unpack(local, Path(folder) / "document"))
 
 
-def _import(staged: str):
+def _import(staged: str, user):
     with tempfile.TemporaryDirectory(prefix="content-import-") as folder:
         local = Path(folder) / "upload"
         with default_storage.open(staged, "rb") as source, open(local, "wb") as copy:
             shutil.copyfileobj(source, copy)
-        return import_document(path=unpack(local, Path(folder) / "document"))
+        return import_document(path=unpack(local, Path(folder) / "document"), user=user)
 
 
 def _context(request, **values) -> dict:
@@ -196,7 +196,7 @@ def _confirm(request):
         messages.error(request, "That preview has expired; upload the document again.")
         return HttpResponseRedirect(reverse("content-import"))
     try:
-        result = _import(staged["staged"])
+        result = _import(staged["staged"], request.user)
     except (UploadRefused, ContentUnreadable) as error:
         messages.error(request, f"Nothing was imported: {error}")
         return HttpResponseRedirect(reverse("content-import"))

@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from common.seo import absolute_url
-from poses.models import Category, Pose, Status
+from poses.models import Category, Pose
 from routines.models import Routine
+from workflow.models import public_q
 
 
 @require_safe
@@ -27,7 +28,7 @@ def healthz(request):
 
 @require_safe
 def home(request):
-    published = Q(poses__status=Status.PUBLISHED, poses__published_at__lte=timezone.now())
+    published = public_q("poses__")
     # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
     categories = (
         Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")

@@ -43,7 +43,7 @@ def test_a_step_the_other_editor_deleted_does_not_trap_the_pose_form(
 
     mine.locator("#id_summary").fill("My words.")
     mine.locator("#id_steps-1-text").fill("Sit back on the heels.")
-    mine.click("input[name=_continue]")
+    mine.click("input[name=_publish]")
 
     expect(mine.locator(".errornote")).to_be_visible()
     expect(mine.locator(".errorlist.nonfield").first).to_contain_text("Someone else saved this pose at")
@@ -67,13 +67,13 @@ def test_a_step_the_other_editor_deleted_does_not_trap_the_routine_form(
     theirs.goto(url)
 
     theirs.locator("#id_steps-1-DELETE").check()
-    theirs.click("input[name=_continue]")
+    theirs.click("input[name=_publish]")
     theirs.wait_for_selector(".messagelist .success")
     assert RoutineStep.objects.filter(routine=routine).count() == 2
 
     mine.locator("#id_title").fill("Hip Opening Flow")
     mine.locator("#id_steps-1-instructions").fill("My own instructions.")
-    mine.click("input[name=_continue]")
+    mine.click("input[name=_publish]")
 
     expect(mine.locator(".errorlist.nonfield").first).to_contain_text("Someone else saved this routine at")
     expect(mine.locator("#steps-1")).to_contain_text("Someone else deleted this step")
@@ -82,7 +82,7 @@ def test_a_step_the_other_editor_deleted_does_not_trap_the_routine_form(
     expect(mine.locator("#content-main")).not_to_contain_text("Someone else changed")
     screenshot(mine, "admin-routine-conflict-deleted-step")
 
-    mine.click("input[name=_continue]")
+    mine.click("input[name=_publish]")
     mine.wait_for_selector(".messagelist .success")
     steps = RoutineStep.objects.filter(routine=routine).order_by("position", "pk")
     assert [s.instructions for s in steps][1] == "My own instructions."

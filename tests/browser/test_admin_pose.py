@@ -23,7 +23,7 @@ def open_pose(page, live_server, pose):
 
 
 def save(page):
-    page.click("input[name=_continue]")
+    page.click("input[name=_publish]")
     page.wait_for_selector(".messagelist .success")
 
 
@@ -83,7 +83,7 @@ def test_the_new_order_survives_a_save_that_fails_validation(editor_page, live_s
     last.get_by_role("button", name="Move up").click()
     page.fill("#id_name", "")
 
-    page.click("input[name=_continue]")
+    page.click("input[name=_publish]")
     page.wait_for_selector(".errornote")
 
     assert step_texts(page) == ["Kneel.", "Fold forward.", "Sit back."]

@@ -79,9 +79,9 @@ def test_an_editor_builds_and_reorders_a_routine_on_one_page(live_server, editor
     assert titles == ["steps-1", "steps-0", "steps-2", "steps-3"]
     screenshot(page, "admin-routine-built")
 
-    page.click("input[name=_continue]")
+    page.click("input[name=_publish]")
     page.wait_for_url("**/change/")
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    assert "visitors see it now" in page.locator(".messagelist").inner_text()
 
     routine = Routine.objects.get(slug="back-strengthening-flow")
     steps = list(routine.steps.all())

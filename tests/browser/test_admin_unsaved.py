@@ -79,7 +79,7 @@ def test_a_refused_save_keeps_the_typed_text_and_still_asks_before_leaving(
     # Someone else saves the pose while this form is open.
     Pose.objects.get(pk=pose.pk).save()
 
-    page.click("input[name=_continue]")
+    page.click("input[name=_publish]")
 
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator(".errorlist.nonfield")).to_contain_text("Someone else saved this pose at")
@@ -117,6 +117,10 @@ def test_history_shows_an_earlier_version_in_the_form_and_brings_it_back(
     screenshot(page, "admin-pose-revert")
     page.get_by_role("button", name="Save").first.click()
 
-    expect(page.locator(".messagelist .success")).to_contain_text("Brought back an earlier version of the pose")
+    # A live pose: the earlier version becomes its draft; publishing it is a step of its own.
+    expect(page.locator(".messagelist .success")).to_contain_text("The earlier version is now the draft")
+    assert stored_steps(pose) == ["Kneel with the knees apart.", "Sit back."]
+    expect(page.locator("#id_steps-0-text")).to_have_value("Kneel.")
+    save(page)
     assert stored_steps(pose) == ["Kneel.", "Sit back."]
     assert leave_prompts == []

@@ -16,7 +16,8 @@ from tests.factories import (
     PoseImageFactory,
     complete_pose,
 )
-from tests.poses.test_admin import FormReader, add_rows, change_url, form_data
+from tests.poses.test_admin import FormReader, add_rows, change_url
+from tests.poses.test_admin import form_data as opened_form
 from tests.yogasite.test_import_content import document, write_document
 from yogasite.content import importer
 
@@ -24,6 +25,11 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("admin:poses_pose_changelist")
 PARTS = ["steps", "tips", "benefits", "mistakes", "faqs", "other_names", "pose_muscles", "images"]
+
+
+def form_data(client, url: str) -> dict:
+    """The form as an Editor publishes it (live content saved without Publish only makes a draft)."""
+    return {**opened_form(client, url), "_publish": "Publish"}
 
 
 def history_links(client, pose) -> list[str]:
@@ -79,12 +85,14 @@ def test_reverting_to_an_earlier_version_brings_back_the_steps_in_their_order(ad
 
     response = admin_client.post(links[-1], posted_form(earlier), follow=True)
 
+    # A live pose: the earlier version becomes its draft, and the live page is left as it was.
     assert response.redirect_chain == [(change_url(pose), 302)]
-    assert "Brought back an earlier version of the pose" in response.content.decode()
-    assert steps_of(pose) == ["Kneel.", "Sit back.", "Fold forward."]
+    assert "The earlier version is now the draft" in response.content.decode()
+    assert steps_of(pose) == ["Sit back on the heels.", "Kneel.", "Rest the forehead."]
     assert textareas(response.content.decode(), "steps") == ["Kneel.", "Sit back.", "Fold forward."]
-    history = admin_client.get(reverse("admin:poses_pose_history", args=[pose.pk])).content.decode()
-    assert "Reverted to previous version" in history
+
+    assert admin_client.post(change_url(pose), form_data(admin_client, change_url(pose))).status_code == 302
+    assert steps_of(pose) == ["Kneel.", "Sit back.", "Fold forward."]
     assert len(history_links(admin_client, pose)) == 3
 
 
@@ -102,6 +110,7 @@ def test_reverting_brings_back_the_fields_props_tags_and_muscles(admin_client):
 
     earlier = history_links(admin_client, pose)[-1]
     admin_client.post(earlier, posted_form(admin_client.get(earlier)))
+    admin_client.post(change_url(pose), form_data(admin_client, change_url(pose)))
 
     pose = Pose.objects.get(pk=pose.pk)
     assert pose.summary == "The first words."
@@ -250,7 +259,7 @@ def test_unpublishing_and_duplicating_keep_versions(admin_client):
     admin_client.post(LIST_URL, {"action": "unpublish", "_selected_action": [pose.pk]})
     admin_client.post(LIST_URL, {"action": "duplicate", "_selected_action": [pose.pk]})
 
-    assert Version.objects.get_for_object(pose).get().revision.get_comment() == "Unpublished (back to draft)"
+    assert Version.objects.get_for_object(pose).get().revision.get_comment() == "Unpublished"
     copy = Pose.objects.get(slug="cobra-copy")
     version = Version.objects.get_for_object(copy).get()
     assert version.revision.get_comment() == "Duplicated from “Cobra Pose”"
@@ -288,7 +297,7 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_typed_inp
     assert steps_of(pose) == ["Kneel."]
 
     # Saving again, now knowing, overwrites.
-    assert admin_client.post(change_url(pose), shown).status_code == 302
+    assert admin_client.post(change_url(pose), {**shown, "_publish": "Publish"}).status_code == 302
     pose.refresh_from_db()
     assert pose.summary == "My words."
     assert steps_of(pose) == ["Kneel tall.", "Sit back."]

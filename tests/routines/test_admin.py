@@ -140,9 +140,7 @@ def test_editing_steps_updates_variations_and_the_duration(admin_client):
         title=routine.title,
         slug=routine.slug,
         breath_seconds="5",
-        status="published",
-        published_at_0="2026-01-01",
-        published_at_1="10:00:00",
+        _publish="Publish",
         last_change_seen=change_token(routine.updated_at),
     )
     response = admin_client.post(url, data)
@@ -254,10 +252,10 @@ def test_view_on_site_opens_a_draft_for_the_editor(admin_client, client):
 
 
 def test_a_routine_cannot_be_published_without_steps(admin_client):
-    response = admin_client.post(reverse("admin:routines_routine_add"), routine_form([], status="published"))
+    response = admin_client.post(reverse("admin:routines_routine_add"), routine_form([], _publish="Publish"))
     assert response.status_code == 200
     assert "A published routine needs at least one step." in response.content.decode()
     assert not Routine.objects.exists()
 
-    admin_client.post(reverse("admin:routines_routine_add"), routine_form([], status="draft"))
+    admin_client.post(reverse("admin:routines_routine_add"), routine_form([], _save_draft="Save draft"))
     assert Routine.objects.get().status == "draft"

@@ -19,7 +19,8 @@ def change_url(routine) -> str:
 
 
 def form_data(client, url: str) -> dict:
-    return posted_form(client.get(url), "routine_form")
+    """The form as an Editor publishes it (live content saved without Publish only makes a draft)."""
+    return {**posted_form(client.get(url), "routine_form"), "_publish": "Publish"}
 
 
 def snapshot(routine) -> dict:
@@ -77,7 +78,10 @@ def test_reverting_a_routine_brings_back_its_steps_sections_variations_and_durat
 
     response = admin_client.post(earlier, posted_form(shown, "routine_form"), follow=True)
 
+    # The earlier version becomes the draft; publishing it is a step of its own.
     assert response.redirect_chain == [(change_url(routine), 302)]
+    assert snapshot(routine) == after_edit
+    assert admin_client.post(change_url(routine), form_data(admin_client, change_url(routine))).status_code == 302
     assert snapshot(routine) == before
 
 
@@ -129,5 +133,5 @@ def test_a_save_over_someone_elses_newer_save_of_a_routine_is_refused(admin_clie
     assert snapshot(routine) == before
     assert Routine.objects.get(pk=routine.pk).title == "Hip Flow"
 
-    assert admin_client.post(change_url(routine), shown).status_code == 302
+    assert admin_client.post(change_url(routine), {**shown, "_publish": "Publish"}).status_code == 302
     assert Routine.objects.get(pk=routine.pk).title == "Hip Opening Flow"

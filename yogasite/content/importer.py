@@ -22,10 +22,23 @@ from poses.services import POSE_PARTS
 from routines import search as routine_search
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
+from workflow.activity import record as record_activity
+from workflow.models import Activity
+from workflow.roles import can_publish
 
 from .. import media
 from . import stored
-from .schema import KINDS, ContentUnreadable, Document, ImageRecord, StepRecord, read_document, validate
+from .schema import (
+    KINDS,
+    ContentInvalid,
+    ContentUnreadable,
+    Document,
+    ImageRecord,
+    Problem,
+    StepRecord,
+    read_document,
+    validate,
+)
 
 # Progress lines are worth printing only for long lists, or for pictures, which are slow to process.
 PROGRESS_FROM = 50
@@ -119,7 +132,7 @@ def preview_document(*, path: Path) -> ImportPreview:
     )
 
 
-def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResult:
+def import_document(*, path: Path, progress: TextIO | None = None, user=None) -> ImportResult:
     """Import the content document at `path` (CONTENT-FORMAT.md): records are matched by slug,
     created or updated, never deleted; re-importing the same document writes nothing.
 
@@ -128,6 +141,10 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
     a picture. Pictures are stored before the database transaction and removed again if anything
     after them fails, so a failed import leaves the database and the media folder as they were.
     `progress` is a stream for progress lines on long lists.
+
+    With a `user`, the import is theirs: without the right to publish (workflow.roles), a document that
+    would publish a pose or a routine, or change a published one, is refused (ContentInvalid) and nothing
+    is written. Each import that changes something is kept in the activity log.
     """
     path = Path(path)
     data = read_document(path)
@@ -135,6 +152,7 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
     document = validate(data, folder=path.parent, progress=report)
     plans = _plan(document)
     media.remove_abandoned()
+    _check_publishing_rights(document, plans, user)
     written: list[str] = []
     # Noted before storing, so that pictures stored by an import killed before its transaction
     # are found and removed by the next one.
@@ -152,7 +170,40 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
         images.delete_quietly(written)
         media.forget(pending)
         raise
-    return ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
+    result = ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
+    if result.changed:
+        summary = ", ".join(
+            f"{kind}: {c.created} created, {c.updated} updated"
+            for kind, c in result.counts.items()
+            if c.created or c.updated
+        )
+        record_activity(Activity.Kind.IMPORTED, user=user, note=f"{path.name}: {summary}")
+    return result
+
+
+def _check_publishing_rights(document: Document, plans: dict[str, _Plan], user) -> None:
+    """Refuse, before anything is written, what `user` may not publish."""
+    if user is None:
+        return
+    problems = []
+    for kind, model in (("poses", Pose), ("routines", Routine)):
+        if can_publish(user, model):
+            continue
+        live = {obj.slug for record, obj in plans[kind].updated if obj.status == Status.PUBLISHED}
+        changed = {record.slug for record, _ in plans[kind].changed}
+        for index, record in enumerate(getattr(document, kind)):
+            if record.slug not in changed:
+                continue
+            if record.status == Status.PUBLISHED or record.slug in live:
+                problems.append(
+                    Problem(
+                        f"{kind}[{index}]",
+                        f"“{record.slug}” would be published or change published content, which your role "
+                        "may not do: import it as a draft, or ask an Editor.",
+                    )
+                )
+    if problems:
+        raise ContentInvalid(problems)
 
 
 # --- what changes ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import signal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from poses.images import StorageFailed
@@ -21,12 +22,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="The JSON file; image paths in it are relative to its folder.")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Import as this person: their role decides whether the import may publish, and the activity "
+            "log names them. Without it, the import is the operator's and may publish.",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, user: str | None = None, **options):
+        person = None
+        if user:
+            person = get_user_model().objects.filter(username=user, is_active=True).first()
+            if person is None:
+                raise CommandError(f"No active user named “{user}”.")
         # A stop request (SIGTERM) ends the import as Ctrl-C does: the pictures it stored are removed.
         signal.signal(signal.SIGTERM, _interrupt)
         try:
-            result = import_document(path=path, progress=self.stderr)
+            result = import_document(path=path, progress=self.stderr, user=person)
         except ContentUnreadable as error:
             raise CommandError(str(error)) from None
         except StorageFailed as error:
