@@ -72,11 +72,11 @@ check: install
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
+	scripts/with-redis.sh env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PYTEST) $(PYTEST_OK)
+	scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) $(PYTEST_OK)
 
 bench: install
 	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)

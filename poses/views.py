@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from common.caching import cacheable
 from common.listing import LenientPaginationMixin
 from common.seo import absolute_url
 
@@ -20,6 +21,7 @@ def muscles_crumb():
     return ("Muscles", reverse("poses:muscle_list"))
 
 
+@cacheable("list:poses")
 class PoseListView(LenientPaginationMixin, ListView):
     template_name = "poses/pose_list.html"
     context_object_name = "poses"
@@ -40,6 +42,7 @@ class PoseListView(LenientPaginationMixin, ListView):
         return context
 
 
+@cacheable()
 class PoseDetailView(DetailView):
     template_name = "poses/pose_detail.html"
 
@@ -71,6 +74,7 @@ class PoseDetailView(DetailView):
         return other if other.is_public or self.request.user.is_staff else None
 
 
+@cacheable("list:muscles")
 class MuscleListView(ListView):
     template_name = "poses/muscle_list.html"
     context_object_name = "muscles"
@@ -89,6 +93,7 @@ class MuscleListView(ListView):
         return super().get_context_data(breadcrumbs=[HOME, ("Muscles", None)], **kwargs)
 
 
+@cacheable()
 class MuscleDetailView(DetailView):
     template_name = "poses/muscle_detail.html"
     model = Muscle

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from common.caching import cacheable
 from common.listing import LenientPaginationMixin, QueryFilterForm
 from common.seo import absolute_url
 from poses.models import Level
@@ -135,6 +136,7 @@ class RoutineFilterForm(QueryFilterForm):
         ]
 
 
+@cacheable("list:routines")
 class RoutineListView(LenientPaginationMixin, ListView):
     template_name = "routines/routine_list.html"
     context_object_name = "routines"
@@ -156,6 +158,7 @@ class RoutineListView(LenientPaginationMixin, ListView):
 # --- A routine -----------------------------------------------------------------------------------
 
 
+@cacheable()
 class RoutineDetailView(DetailView):
     template_name = "routines/routine_detail.html"
 
@@ -287,6 +290,7 @@ def stop_paragraphs(step) -> list[str]:
     return [step.pose.summary] if step.pose_id and step.pose.summary else []
 
 
+@cacheable()
 def player_stop(request, slug, number):
     routine, stops = _player_routine(request, slug)
     if not 1 <= number <= len(stops):
@@ -334,6 +338,7 @@ def player_stop(request, slug, number):
     return render(request, "routines/player.html", context)
 
 
+@cacheable()
 def player_finish(request, slug):
     routine = get_object_or_404(Routine.objects.visible_to(request.user), slug=slug)
     context = {

@@ -215,6 +215,7 @@ def make_listed_poses(count: int):
 EVERY_FILTER = {"category": "backbends", "muscle": "lower-back", "equipment": "block", "q": "complete", "tag": "calm"}
 
 
+@pytest.mark.usefixtures("uncached")
 @pytest.mark.parametrize("params", [{}, EVERY_FILTER])
 def test_library_query_count_is_small_and_does_not_grow_with_poses(client, params, django_assert_max_num_queries):
     make_listed_poses(3)

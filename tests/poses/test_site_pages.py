@@ -63,6 +63,7 @@ def test_titles_descriptions_and_canonicals_differ_from_page_to_page(client):
     assert len(heads) == 18
 
 
+@pytest.mark.usefixtures("uncached")
 def test_home_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
     def fill(count):
         category = CategoryFactory()

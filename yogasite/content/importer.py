@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from common import caching
 from poses import images
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
 from poses.services import POSE_PARTS
@@ -107,6 +108,9 @@ def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResu
         # also removes the pictures stored above.
         with transaction.atomic():
             _write(plans, pictures, report)
+            if any(plan.changed for plan in plans.values()):
+                # Rows are written in bulk, without the models' signals: every cached page goes.
+                caching.invalidate("all")
     except BaseException:
         for name in written:
             default_storage.delete(name)
