@@ -62,12 +62,13 @@ def register(*, remember, invalidate) -> None:
     _backend.update(remember=remember, invalidate=invalidate)
 
 
-def remember(name: str, tags: tuple[str, ...], compute):
-    """`compute()`, kept in the shared cache until anything `tags` name changes (or scheduled content
-    reaches its time). Without a page cache installed, simply `compute()`."""
+def remember(name: str, tags: tuple[str, ...], compute, *, scheduled: bool = True):
+    """`compute()`, kept in the shared cache until anything `tags` name changes or, if `scheduled`
+    (the value depends on what is published now), scheduled content reaches its time. Without a
+    page cache installed, simply `compute()`."""
     if _backend["remember"] is None:
         return compute()
-    return _backend["remember"](name, tags, compute)
+    return _backend["remember"](name, tags, compute, scheduled=scheduled)
 
 
 def invalidate(*tags: str) -> None:

@@ -194,7 +194,7 @@ def _aware(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=UTC)
 
 
-def remember(name: str, tags: tuple[str, ...], compute):
+def remember(name: str, tags: tuple[str, ...], compute, *, scheduled: bool = True):
     """A value computed from the database (e.g. a list's filter choices), kept until any of `tags`
     changes or scheduled content reaches its time; one cache round-trip when it is current."""
     depends_on(*tags)
@@ -211,7 +211,7 @@ def remember(name: str, tags: tuple[str, ...], compute):
     # Versions read before computing: a change while computing leaves the stored value stale, not wrong.
     versions = _versions({*tags, EVERYTHING}, epoch=None, check_epoch=False)
     value = compute()
-    expires = next_scheduled_change(found.get(EPOCH), found.get(SCHEDULE))
+    expires = next_scheduled_change(found.get(EPOCH), found.get(SCHEDULE)) if scheduled else None
     cache().set(key, (versions, expires, value), TIMEOUT)
     return value
 

@@ -97,13 +97,16 @@ class MuscleListView(ListView):
 class MuscleDetailView(DetailView):
     template_name = "poses/muscle_detail.html"
     model = Muscle
+    most = 96  # poses shown; the library's muscle filter lists them all
 
     def get_context_data(self, **kwargs):
         muscle = self.object
-        poses = list(Pose.objects.published().for_listing().working(muscle))
+        # Bounded: a muscle that thousands of poses work is browsed in the filtered library.
+        poses = list(Pose.objects.published().for_listing().working(muscle)[: self.most + 1])
         return super().get_context_data(
-            primary=[p for p in poses if p.muscle_role == PoseMuscle.Role.PRIMARY],
-            secondary=[p for p in poses if p.muscle_role == PoseMuscle.Role.SECONDARY],
+            more=len(poses) > self.most,
+            primary=[p for p in poses[: self.most] if p.muscle_role == PoseMuscle.Role.PRIMARY],
+            secondary=[p for p in poses[: self.most] if p.muscle_role == PoseMuscle.Role.SECONDARY],
             highlight=[muscle],
             og_image=next((p.main_image for p in poses if p.main_image), None),
             breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],

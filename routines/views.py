@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from common import caching
 from common.caching import cacheable
 from common.listing import LenientPaginationMixin, QueryFilterForm
 from common.seo import absolute_url
@@ -94,6 +95,12 @@ def props_of(steps) -> list:
 # --- The list ------------------------------------------------------------------------------------
 
 
+def tag_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the tags of published routines, for the list's filter."""
+    tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
+    return list(tags.values_list("slug", "name"))
+
+
 class RoutineFilterForm(QueryFilterForm):
     """The list's filters, read from the query string. A value it does not know is dropped."""
 
@@ -106,8 +113,10 @@ class RoutineFilterForm(QueryFilterForm):
     tag = forms.ChoiceField(label="Tag", required=False)
 
     def set_choices(self):
-        tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
-        self.fields["tag"].choices = [("", "Any tag"), *tags.values_list("slug", "name")]
+        self.fields["tag"].choices = [
+            ("", "Any tag"),
+            *caching.remember("routine-tags", ("list:routines",), tag_choices),
+        ]
 
     def apply(self, routines):
         values = self.values
