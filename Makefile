@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 PYTEST := $(VENV)/bin/pytest $(PYTEST_ARGS)
 PYTEST_OK := || [ $$? -eq 5 ]
 
-.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres bench clean
+.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres bench soak lighthouse clean
 
 help:
 	@echo "make run            set up, load the demo content and serve http://127.0.0.1:8000"
@@ -29,7 +29,9 @@ help:
 	@echo "make check          manage.py check and makemigrations --check"
 	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
-	@echo "make bench          requests per second and latency of the main pages"
+	@echo "make bench          requests/s, latency and CPU of every page kind, cold and warm, up to 10,000 poses"
+	@echo "make soak           about a minute of mixed load, edits and faults, on SQLite and PostgreSQL"
+	@echo "make lighthouse     Lighthouse (mobile) scores of a pose page, a routine page and the cheat sheet"
 	@echo "make clean          remove caches, test artifacts and the install stamp"
 
 $(PY):
@@ -79,7 +81,14 @@ test-postgres: install
 	scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) $(PYTEST_OK)
 
 bench: install
-	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)
+	scripts/with-redis.sh $(PY) scripts/benchmark.py $(BENCH_ARGS)
+
+soak: install
+	env -u DATABASE_URL scripts/with-redis.sh $(PY) scripts/soak.py $(SOAK_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(PY) scripts/soak.py $(SOAK_ARGS)
+
+lighthouse: install chromium
+	scripts/lighthouse.sh
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-artifacts $(STAMP)
