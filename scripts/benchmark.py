@@ -231,14 +231,17 @@ class Site:
 def throughput_table(title: str, cold: dict, warm: dict) -> None:
     floor = warm["static file"]["rps"]
     print(f"\n{title}\n")
-    print("| page | cold req/s | cold p50 | cold p99 | cold CPU ms | warm req/s | warm p50 | warm p99 | warm / floor |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| page | cold req/s | cold p50 | cold p99 | cold CPU ms "
+        "| warm req/s | warm p50 | warm p99 | warm CPU ms | warm / floor |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label in cold:
         c, w = cold[label], warm[label]
         errors = f" ({c['errors'] + w['errors']} errors)" if c["errors"] + w["errors"] else ""
         print(
             f"| {label}{errors} | {c['rps']:.0f} | {c['p50']:.1f} | {c['p99']:.1f} | {c['cpu']:.1f} "
-            f"| {w['rps']:.0f} | {w['p50']:.1f} | {w['p99']:.1f} | {w['rps'] / floor:.2f} |"
+            f"| {w['rps']:.0f} | {w['p50']:.1f} | {w['p99']:.1f} | {w['cpu']:.1f} | {w['rps'] / floor:.2f} |"
         )
 
 
