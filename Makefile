@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 PYTEST := $(VENV)/bin/pytest $(PYTEST_ARGS)
 PYTEST_OK := || [ $$? -eq 5 ]
 
-.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres scale-test bench clean
+.PHONY: help run test venv install chromium lint fmt check test-sqlite test-postgres scale-test bench soak lighthouse clean
 
 help:
 	@echo "make run            set up, load the demo content and serve http://127.0.0.1:8000"
@@ -30,7 +30,9 @@ help:
 	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make scale-test     two app servers sharing PostgreSQL, Redis and S3 object storage"
-	@echo "make bench          requests per second and latency of the main pages"
+	@echo "make bench          requests/s, latency and CPU of every page kind, cold and warm, up to 10,000 poses"
+	@echo "make soak           about a minute of mixed load, edits and faults, on SQLite and PostgreSQL"
+	@echo "make lighthouse     Lighthouse (mobile) scores of a pose page, a routine page and the cheat sheet"
 	@echo "make clean          remove caches, test artifacts and the install stamp"
 
 $(PY):
@@ -76,11 +78,11 @@ check: install
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
+	scripts/with-redis.sh env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PYTEST) $(PYTEST_OK)
+	scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) $(PYTEST_OK)
 
 # Two gunicorn instances on one PostgreSQL, one Redis and one S3 server (moto), all on 127.0.0.1.
 scale-test: install
@@ -88,7 +90,14 @@ scale-test: install
 	scripts/with-postgres.sh $(PY) scripts/scale_test.py
 
 bench: install
-	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)
+	scripts/with-redis.sh $(PY) scripts/benchmark.py $(BENCH_ARGS)
+
+soak: install
+	env -u DATABASE_URL scripts/with-redis.sh $(PY) scripts/soak.py $(SOAK_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(PY) scripts/soak.py $(SOAK_ARGS)
+
+lighthouse: install chromium
+	scripts/lighthouse.sh
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-artifacts $(STAMP)

@@ -8,12 +8,24 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from common import caching
 from common.listing import QueryFilterForm
 
 from .models import Category, Equipment, Level, Muscle, Pose
 
 ANY_ROLE, PRIMARY_ROLE = "", "primary"
 NO_PROPS = "none"
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """(slug, name) of every category, muscle, prop and pose tag: the filters' choices. The tags'
+    DISTINCT runs over every tagged pose, so the result is kept in the cache until a change."""
+    return {
+        "category": list(Category.objects.values_list("slug", "name")),
+        "muscle": list(Muscle.objects.values_list("slug", "name")),
+        "equipment": list(Equipment.objects.values_list("slug", "name")),
+        "tag": list(Pose.tags.order_by("name").values_list("slug", "name")),
+    }
 
 
 class PoseFilterForm(QueryFilterForm):
@@ -33,14 +45,15 @@ class PoseFilterForm(QueryFilterForm):
     FILTERS = ("category", "level", "muscle", "equipment", "tag")
 
     def set_choices(self):
-        self.fields["category"].choices = [("", "Any category"), *Category.objects.values_list("slug", "name")]
-        self.fields["muscle"].choices = [("", "Any muscle"), *Muscle.objects.values_list("slug", "name")]
+        choices = caching.remember("pose-filter-choices", ("list:poses",), filter_choices, scheduled=False)
+        self.fields["category"].choices = [("", "Any category"), *choices["category"]]
+        self.fields["muscle"].choices = [("", "Any muscle"), *choices["muscle"]]
         self.fields["equipment"].choices = [
             ("", "Any props"),
             (NO_PROPS, "No props (body only)"),
-            *Equipment.objects.values_list("slug", "name"),
+            *choices["equipment"],
         ]
-        self.fields["tag"].choices = [("", "Any tag"), *Pose.tags.order_by("name").values_list("slug", "name")]
+        self.fields["tag"].choices = [("", "Any tag"), *choices["tag"]]
 
     def apply(self, poses):
         values = self.values

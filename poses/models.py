@@ -84,6 +84,10 @@ class Category(ReferenceItem):
         return reverse("poses:pose_list") + f"?category={self.slug}"
 
 
+# How many poses "related" and "same primary muscles" consider at most, newest first.
+RELATED_CANDIDATES = 300
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_listing(self):
         """What a pose card needs: category and the main image, without a query per card."""
@@ -160,11 +164,14 @@ class PoseQuerySet(PublishableQuerySet):
     def related_to(self, pose: "Pose", *, limit: int = 6):
         """Other poses in the same category or sharing tags, most in common first."""
         tag_ids = [tag.pk for tag in pose.tags.all()]
+        # Candidates are bounded (the newest few hundred of each kind) so that the count below does
+        # not run over every pose of a large category or tag.
+        in_category = self.filter(category_id=pose.category_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
         same = Q(category_id=pose.category_id) if pose.category_id else Q(pk__in=[])
-        shared_tags = Pose.objects.filter(tags__in=tag_ids).values("pk")
+        shared_tags = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
         return (
             self.exclude(pk=pose.pk)
-            .filter(same | Q(pk__in=shared_tags))
+            .filter(Q(pk__in=in_category) | Q(pk__in=shared_tags))
             .annotate(
                 shared=models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
                 + models.Case(models.When(same, then=1), default=0, output_field=models.IntegerField())
@@ -184,9 +191,17 @@ class PoseQuerySet(PublishableQuerySet):
         shared_primary = PoseMuscle.objects.filter(
             pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
         )
+        # Candidates are bounded (the newest few hundred sharing a primary muscle) so that the counts
+        # below do not run over every pose that works a common muscle.
+        sharing = (
+            PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary)
+            .order_by("-pose_id")
+            .values("pose_id")[:RELATED_CANDIDATES]
+        )
         candidates = (
             self.exclude(pk=pose.pk)
             .exclude(pk__in=[other.pk for other in exclude])
+            .filter(pk__in=sharing)
             .annotate(
                 muscles_shared=models.Subquery(
                     shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
@@ -302,7 +317,11 @@ class Pose(Publishable):
     class Meta:
         ordering = ["name"]
         permissions = [("publish_pose", "Can publish, unpublish and schedule poses")]
-        indexes = [models.Index(fields=["status", "published_at"], name="pose_visibility")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="pose_visibility"),
+            # The library's sort: a page of 24 read in name order, not a sort of every pose.
+            models.Index(fields=["name"], name="pose_name"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(warm_up=models.F("id")), name="pose_warm_up_not_self"),
             models.CheckConstraint(condition=~Q(cool_down=models.F("id")), name="pose_cool_down_not_self"),

@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from common.caching import cacheable
 from common.listing import LenientPaginationMixin
 from common.seo import absolute_url
 from workflow.models import public_q
@@ -21,6 +22,7 @@ def muscles_crumb():
     return ("Muscles", reverse("poses:muscle_list"))
 
 
+@cacheable("list:poses")
 class PoseListView(LenientPaginationMixin, ListView):
     template_name = "poses/pose_list.html"
     context_object_name = "poses"
@@ -43,6 +45,7 @@ class PoseListView(LenientPaginationMixin, ListView):
         return context
 
 
+@cacheable()
 class PoseDetailView(DetailView):
     template_name = "poses/pose_detail.html"
 
@@ -75,6 +78,7 @@ class PoseDetailView(DetailView):
         return other if other.is_public or self.request.user.is_staff else None
 
 
+@cacheable("list:muscles")
 class MuscleListView(ListView):
     template_name = "poses/muscle_list.html"
     context_object_name = "muscles"
@@ -92,6 +96,7 @@ class MuscleListView(ListView):
         return super().get_context_data(breadcrumbs=[HOME, ("Muscles", None)], **kwargs)
 
 
+@cacheable()
 class MuscleDetailView(DetailView):
     """A muscle and the poses that work it, primary first, a page at a time: a muscle that thousands
     of poses work stays a small page."""

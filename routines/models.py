@@ -211,7 +211,10 @@ class Routine(Publishable):
     class Meta:
         ordering = ["title"]
         permissions = [("publish_routine", "Can publish, unpublish and schedule routines")]
-        indexes = [models.Index(fields=["status", "published_at"], name="routine_visibility")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="routine_visibility"),
+            models.Index(fields=["title"], name="routine_title"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(breath_seconds__gte=BREATH_MIN, breath_seconds__lte=BREATH_MAX),

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from common import caching
+from common.caching import cacheable
 from common.listing import LenientPaginationMixin, QueryFilterForm
 from common.seo import absolute_url
 from poses.models import Level
@@ -113,6 +115,12 @@ def props_of(steps) -> list:
 # --- The list ------------------------------------------------------------------------------------
 
 
+def tag_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the tags of published routines, for the list's filter."""
+    tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
+    return list(tags.values_list("slug", "name"))
+
+
 class RoutineFilterForm(QueryFilterForm):
     """The list's filters, read from the query string. A value it does not know is dropped."""
 
@@ -125,8 +133,10 @@ class RoutineFilterForm(QueryFilterForm):
     tag = forms.ChoiceField(label="Tag", required=False)
 
     def set_choices(self):
-        tags = Tag.objects.filter(routine__in=Routine.objects.published()).distinct().order_by("name")
-        self.fields["tag"].choices = [("", "Any tag"), *tags.values_list("slug", "name")]
+        self.fields["tag"].choices = [
+            ("", "Any tag"),
+            *caching.remember("routine-tags", ("list:routines",), tag_choices),
+        ]
 
     def apply(self, routines):
         values = self.values
@@ -155,6 +165,7 @@ class RoutineFilterForm(QueryFilterForm):
         ]
 
 
+@cacheable("list:routines")
 class RoutineListView(LenientPaginationMixin, ListView):
     template_name = "routines/routine_list.html"
     context_object_name = "routines"
@@ -176,6 +187,7 @@ class RoutineListView(LenientPaginationMixin, ListView):
 # --- A routine -----------------------------------------------------------------------------------
 
 
+@cacheable()
 class RoutineDetailView(DetailView):
     template_name = "routines/routine_detail.html"
 
@@ -372,6 +384,7 @@ def stop_paragraphs(step) -> list[str]:
 
 
 @require_safe
+@cacheable()
 def player_stop(request, slug, number):
     routine, stops = _player_routine(request, slug)
     if not 1 <= number <= len(stops):
@@ -420,6 +433,7 @@ def player_stop(request, slug, number):
 
 
 @require_safe
+@cacheable()
 def player_finish(request, slug):
     routine = get_object_or_404(Routine.objects.visible_to(request.user), slug=slug)
     context = {

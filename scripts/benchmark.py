@@ -25,17 +25,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# (label, address); {routine} is the first routine on /routines/, {static} a hashed static file.
 PAGES = [
-    "/healthz",
-    "/",
-    "/poses/",
-    "/poses/?q=urdhva",
-    "/poses/backbend/",
-    "/muscles/",
-    "/muscles/lower-back/",
-    "/routines/",
+    ("static file", "{static}"),
+    ("/healthz", "/healthz"),
+    ("pose page", "/poses/backbend/"),
+    ("routine page", "/routines/{routine}/"),
+    ("player stop", "/routines/{routine}/play/1/"),
+    ("cheat sheet", "/routines/{routine}/cheatsheet/"),
+    ("library", "/poses/"),
+    ("search", "/poses/?q=urdhva"),
+    ("filtered library", "/poses/?muscle=lower-back&level=beginner"),
+    ("home", "/"),
+    ("muscle page", "/muscles/lower-back/"),
+    ("routines", "/routines/"),
 ]
-ROUTINE_PAGES = ["/routines/{slug}/", "/routines/{slug}/play/1/", "/routines/{slug}/cheatsheet/"]
+SCALES = (100, 1000, 10000)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -54,21 +60,35 @@ def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
         conn.close()
 
 
-def prepare_database(env: dict) -> None:
+def prepare_database(env: dict, cwd: Path = ROOT) -> None:
+    """Migrate, collect static files and import the demo content, with `cwd`'s code."""
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    content = ROOT / "demo" / "content.json"
-    if not content.exists():
-        print(f"note: {content.relative_to(ROOT)} is missing; pages are measured without demo content")
-        return
-    result = subprocess.run(
-        [*manage, "import_content", str(content)], cwd=ROOT, env=env, capture_output=True, text=True
+    quiet = {"cwd": cwd, "env": env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run([*manage, "migrate", "--noinput"], **quiet)
+    subprocess.run([*manage, "collectstatic", "--noinput"], **quiet)
+    subprocess.run([*manage, "import_content", str(cwd / "demo" / "content.json")], **quiet)
+
+
+def server_env(var_dir: Path, *, page_cache: bool) -> dict:
+    """Production settings on a SQLite file, HTTP on 127.0.0.1, Redis if REDIS_URL is set."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="yogasite.settings.production",
+        SECRET_KEY="benchmark-only-" + os.urandom(16).hex(),
+        DATABASE_URL=f"sqlite:///{var_dir / 'db.sqlite3'}",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS=HOST,
+        STATIC_ROOT=str(var_dir / "static"),
+        MEDIA_ROOT=str(var_dir / "media"),
+        YOGASITE_VAR_DIR=str(var_dir),
+        PAGE_CACHE="true" if page_cache else "false",
+        CACHE_KEY_PREFIX=f"bench-{var_dir.name}",
+        LOG_LEVEL="WARNING",
     )
-    if result.returncode != 0:
-        print(f"note: importing the demo content failed; pages are measured without it:\n{result.stderr[-2000:]}")
+    return env
 
 
-def start_server(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(env: dict, port: int, workers: int, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -78,7 +98,7 @@ def start_server(env: dict, port: int, workers: int, log: Path) -> subprocess.Po
         f"--workers={workers}",
         f"--error-logfile={log}",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -103,17 +123,38 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def first_routine_slug(port: int) -> str | None:
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by the server's worker processes."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def addresses(port: int) -> dict[str, str]:
     status, body = get(port, "/routines/")
-    if status != 200:
-        return None
-    slugs = re.findall(rb'href="/routines/([\w-]+)/"', body)
-    return slugs[0].decode() if slugs else None
+    slugs = re.findall(rb'href="/routines/([\w-]+)/"', body) if status == 200 else []
+    routine = slugs[0].decode() if slugs else "none"
+    status, body = get(port, "/")
+    static = re.findall(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', body)
+    return {
+        label: path.format(routine=routine, static=static[0].decode() if static else "/static/css/site.css")
+        for label, path in PAGES
+    }
 
 
-def measure(port: int, path: str, requests: int, concurrency: int, max_seconds: float) -> dict:
+def measure(server, port: int, path: str, requests: int, concurrency: int, max_seconds: float) -> dict:
     """Sends up to `requests` GETs to `path` from `concurrency` threads, stopping early
-    after `max_seconds`, and returns the throughput and latency percentiles in ms."""
+    after `max_seconds`; returns the throughput, latency percentiles (ms) and the server's CPU
+    per request (ms)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -138,75 +179,151 @@ def measure(port: int, path: str, requests: int, concurrency: int, max_seconds: 
                 errors += not ok
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu_before = workers_cpu(server)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu = workers_cpu(server) - cpu_before
     cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
     return {
         "requests": len(latencies),
         "errors": errors,
         "rps": len(latencies) / wall,
         "p50": cuts[49],
-        "p95": cuts[94],
         "p99": cuts[98],
+        "cpu": 1000 * cpu / max(1, len(latencies)),
     }
+
+
+class Site:
+    """gunicorn serving one database, started and stopped around a block."""
+
+    def __init__(self, var_dir: Path, args, *, page_cache: bool, cwd: Path = ROOT):
+        self.env = server_env(var_dir, page_cache=page_cache)
+        self.var_dir, self.args, self.cwd = var_dir, args, cwd
+
+    def __enter__(self):
+        self.port = free_port()
+        self.server = start_server(self.env, self.port, self.args.workers, self.var_dir / "gunicorn.log", self.cwd)
+        self.urls = addresses(self.port)
+        return self
+
+    def __exit__(self, *exc):
+        stop_server(self.server)
+
+    def throughput(self, label: str) -> dict:
+        path = self.urls[label]
+        for _ in range(3):  # fills the cache (warm) and the workers' own caches
+            get(self.port, path)
+        a = self.args
+        return measure(self.server, self.port, path, a.requests, a.concurrency, a.max_seconds)
+
+    def server_time(self, label: str) -> dict:
+        """One request at a time: the latency is the server's time for the page."""
+        path = self.urls[label]
+        get(self.port, path)
+        return measure(self.server, self.port, path, self.args.sequential, 1, self.args.max_seconds)
+
+
+def throughput_table(title: str, cold: dict, warm: dict) -> None:
+    floor = warm["static file"]["rps"]
+    print(f"\n{title}\n")
+    print(
+        "| page | cold req/s | cold p50 | cold p99 | cold CPU ms "
+        "| warm req/s | warm p50 | warm p99 | warm CPU ms | warm / floor |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label in cold:
+        c, w = cold[label], warm[label]
+        errors = f" ({c['errors'] + w['errors']} errors)" if c["errors"] + w["errors"] else ""
+        print(
+            f"| {label}{errors} | {c['rps']:.0f} | {c['p50']:.1f} | {c['p99']:.1f} | {c['cpu']:.1f} "
+            f"| {w['rps']:.0f} | {w['p50']:.1f} | {w['p99']:.1f} | {w['cpu']:.1f} | {w['rps'] / floor:.2f} |"
+        )
+
+
+def base_pose_cpu(args, commit: str) -> dict | None:
+    """The pose page's server CPU at `commit`, on its own copy of the demo content, in this run."""
+    base = Path(tempfile.mkdtemp(prefix="yogasite-base-"))
+    tree = base / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, check=True, capture_output=True)
+    try:
+        var_dir = base / "var"
+        var_dir.mkdir()
+        env = server_env(var_dir, page_cache=False)
+        prepare_database(env, cwd=tree)
+        site = Site(var_dir, args, page_cache=False, cwd=tree)
+        with site:
+            return site.throughput("pose page")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
+    parser.add_argument("--sequential", type=int, default=30, help="one-at-a-time requests per page and size")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    parser.add_argument("--max-seconds", type=float, default=30, help="time limit per page (default 30)")
+    parser.add_argument("--max-seconds", type=float, default=8, help="time limit per page (default 8)")
+    parser.add_argument("--base", default="2981496", help="commit whose pose page CPU is compared ('' to skip)")
     args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        print("note: REDIS_URL is not set; each worker keeps its own cache (run through scripts/with-redis.sh)")
 
     var_dir = Path(tempfile.mkdtemp(prefix="yogasite-bench-"))
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(YOGASITE_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="yogasite.settings.dev", LOG_LEVEL="WARNING")
-    server = None
     try:
         print("Preparing a fresh SQLite database with the demo content...")
-        prepare_database(env)
-        port = free_port()
-        server = start_server(env, port, args.workers, var_dir / "gunicorn.log")
+        prepare_database(server_env(var_dir, page_cache=False))
+        results = {}
+        for name in ("demo", "10,000 poses"):
+            if name != "demo":
+                generate(var_dir, poses=10000, routines=500)
+            runs = {}
+            for mode in ("cold", "warm"):
+                with Site(var_dir, args, page_cache=mode == "warm") as site:
+                    runs[mode] = {label: site.throughput(label) for label, _ in PAGES}
+            results[name] = runs
+            if name == "demo":
+                scale = {}
+                for size in SCALES:
+                    generate(var_dir, poses=size, routines=500 if size == SCALES[-1] else 3)
+                    with Site(var_dir, args, page_cache=False) as site:
+                        scale[size] = {label: site.server_time(label) for label, _ in PAGES}
 
-        paths = list(PAGES)
-        slug = first_routine_slug(port)
-        if slug:
-            paths += [page.format(slug=slug) for page in ROUTINE_PAGES]
-        else:
-            print("note: no routine listed on /routines/; routine pages are left out")
-
-        rows = []
-        for path in paths:
-            status, _ = get(port, path)  # also warms the worker's caches
-            if status != 200:
-                print(f"note: {path} answered {status}; left out")
-                continue
-            rows.append((path, measure(port, path, args.requests, args.concurrency, args.max_seconds)))
-
-        print(
-            f"\ngunicorn, {args.workers} workers, SQLite, dev settings; "
-            f"{args.concurrency} client threads, up to {args.requests} requests per page\n"
-        )
-        print("| URL | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for path, r in rows:
-            print(
-                f"| `{path}` | {r['requests']} | {r['errors']} | {r['rps']:.0f} "
-                f"| {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |"
-            )
+        print(f"\ngunicorn, {args.workers} workers, production settings, SQLite; {args.concurrency} client threads,")
+        print(f"up to {args.requests} requests per page; cold = page cache off, warm = page cache on (Redis).")
+        print("CPU = the workers' CPU time per request; floor = the static file, warm.")
+        for name, runs in results.items():
+            throughput_table(f"Library: {name}", runs["cold"], runs["warm"])
+        print("\nServer time per page (ms, p50 of one request at a time, page cache off) as the library grows\n")
+        print("| page | " + " | ".join(f"{size:,} poses" for size in SCALES) + f" | {SCALES[-1]:,} / {SCALES[0]} |")
+        print("| --- | " + " | ".join("---:" for _ in SCALES) + " | ---: |")
+        for label, _ in PAGES:
+            times = [scale[size][label]["p50"] for size in SCALES]
+            print(f"| {label} | " + " | ".join(f"{t:.1f}" for t in times) + f" | {times[-1] / times[0]:.2f} |")
+        if args.base:
+            base = base_pose_cpu(args, args.base)
+            ours = results["demo"]["cold"]["pose page"]
+            ratio = ours["cpu"] / base["cpu"]
+            print(f"\nPose page, cold, demo content: server CPU per request {ours['cpu']:.1f} ms here,")
+            print(f"{base['cpu']:.1f} ms at {args.base}: {ratio:.2f}x (req/s {ours['rps']:.0f} vs {base['rps']:.0f})")
         return 0
     except (subprocess.CalledProcessError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            stop_server(server)
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def generate(var_dir: Path, *, poses: int, routines: int) -> None:
+    env = server_env(var_dir, page_cache=False)
+    command = [sys.executable, "scripts/generate_library.py", f"--poses={poses}", f"--routines={routines}"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,21 @@ def _browser_unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (pages, versions, filter choices): tests stay independent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def uncached(settings):
+    """Every request renders its page (the page cache is off): for tests that count what rendering costs."""
+    settings.PAGE_CACHE = False
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     """The test client logged in as an editor (staff), who sees drafts and scheduled content."""

@@ -10,7 +10,9 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
+from common.caching import cacheable
 from common.seo import absolute_url
 from poses.models import Category, Pose
 from routines.models import Routine
@@ -27,6 +29,7 @@ def healthz(request):
 
 
 @require_safe
+@cacheable("list:poses", "list:routines")
 def home(request):
     published = public_q("poses__")
     # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
@@ -60,6 +63,19 @@ def security_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Stored pictures are named by their content (poses/images.py): a name never shows other bytes.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def media(request, path):
+    """Media from MEDIA_ROOT when the app serves it (SERVE_MEDIA), cached for a year like a CDN would."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200:
+        response["Cache-Control"] = IMMUTABLE
+    return response
 
 
 def page_not_found(request, exception):

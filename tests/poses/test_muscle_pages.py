@@ -70,6 +70,7 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("uncached")
 def test_muscle_page_query_count_does_not_grow_with_poses(client, lower_back, django_assert_max_num_queries):
     for n in range(3):
         complete_pose(primary=[lower_back] if n % 2 else [], secondary=[] if n % 2 else [lower_back])
@@ -84,6 +85,7 @@ def test_muscle_page_query_count_does_not_grow_with_poses(client, lower_back, dj
     assert count_queries(client, "/muscles/lower-back/") == small
 
 
+@pytest.mark.usefixtures("uncached")
 def test_muscle_list_query_count_does_not_grow_with_muscles(client, django_assert_max_num_queries):
     for _ in range(3):
         PoseFactory(primary=[MuscleFactory()])

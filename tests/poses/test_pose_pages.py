@@ -236,6 +236,7 @@ def test_canonical_and_open_graph_use_site_url_and_the_main_image(client, backbe
     assert '<meta name="description" content="A full arch of the spine, lifted from the hands and feet.">' in html
 
 
+@pytest.mark.usefixtures("uncached")
 def test_pose_page_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
     muscles = [MuscleFactory() for _ in range(10)]
     category = CategoryFactory()

@@ -63,6 +63,7 @@ def test_titles_descriptions_and_canonicals_differ_from_page_to_page(client):
     assert len(heads) == 18
 
 
+@pytest.mark.usefixtures("uncached")
 def test_home_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
     def fill(count):
         category = CategoryFactory()
@@ -107,3 +108,10 @@ def test_an_exception_in_a_view_shows_the_500_page(client):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_pages_name_a_site_icon_that_exists(client):
+    body = client.get("/").content.decode()
+    match = re.search(r'<link rel="icon" href="([^"]+)"', body)
+    assert match, "no icon link: browsers then ask for /favicon.ico and log a 404"
+    assert client.get(match.group(1)).status_code == 200

@@ -483,6 +483,7 @@ def short_and_long():
     return short, long
 
 
+@pytest.mark.usefixtures("uncached")
 @pytest.mark.parametrize(
     ("template", "most"),
     [
@@ -507,6 +508,7 @@ def test_query_count_does_not_grow_with_the_routine(
         page(client, template.format(slug="long"))
 
 
+@pytest.mark.usefixtures("uncached")
 def test_list_query_count_does_not_grow_with_routines_or_steps(client, short_and_long, django_assert_max_num_queries):
     few = count_queries(client, "/routines/?tag=calm")
     poses = routine_poses()
@@ -534,6 +536,7 @@ def test_home_lists_a_few_published_routines(client):
     assert 'href="/routines/">All routines' in section
 
 
+@pytest.mark.usefixtures("uncached")
 def test_home_routines_cost_the_same_queries_however_many_there_are(client, django_assert_max_num_queries):
     poses = routine_poses()
     complete_routine(steps=3, slug="first", poses=poses)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from common import caching
 from poses import images
 from poses import search as pose_search
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
@@ -166,6 +167,9 @@ def import_document(*, path: Path, progress: TextIO | None = None, user=None) ->
             _write(plans, pictures, report)
             if pending:
                 pending.delete()
+            if any(plan.changed for plan in plans.values()):
+                # Rows are written in bulk, without the models' signals: every cached page goes.
+                caching.invalidate("all")
     except BaseException:
         images.delete_quietly(written)
         media.forget(pending)

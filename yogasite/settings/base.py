@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "poses",
     "routines",
     "search",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "yogasite.security.PermissionsPolicyMiddleware",
     "workflow.busy.BusyDatabaseMiddleware",
+    # Inside the middleware that adds headers, so that a page served from the cache gets them too.
+    "pagecache.middleware.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,12 +183,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yogasite"}}
+
+def cache_from_env() -> dict:
+    """Redis (Django's own backend) when REDIS_URL is set, shared by every process and app server;
+    otherwise memory in this one process, which suits `make run` (runserver is one process)."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yogasite"),
+            "TIMEOUT": 24 * 3600,
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yogasite", "TIMEOUT": 24 * 3600}
+
+
+CACHES = {"default": cache_from_env()}
+# Anonymous GETs of public pages are served from the cache (pagecache); PAGE_CACHE=false renders
+# every request (to measure, or to rule the cache out). Browsers and CDNs keep a page for
+# PAGE_CACHE_MAX_AGE seconds and may serve it while revalidating for PAGE_CACHE_STALE more.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 60))
+PAGE_CACHE_STALE = int(os.environ.get("PAGE_CACHE_STALE", 600))
 
 # Uploads: the image rules in poses/images.py are the real limit; these keep
 # Django from buffering anything larger to begin with.

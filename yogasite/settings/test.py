@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 SECRET_KEY = get_random_secret_key()
 DEBUG = False
@@ -19,3 +20,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The test database on SQLite is a file, not memory, so that a second process (the page cache's
+# two-process tests) can read what a test wrote.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="yogasite-test-db-")) / "test.sqlite3")}
