@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
     path("authors/", include("routines.author_urls")),
+    path("practice/", include("practice.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "workflow",
     "poses",
     "routines",
+    "practice",
 ]
 
 MIDDLEWARE = [

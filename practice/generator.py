@@ -1,0 +1,362 @@
+"""The rules that make a practice to measure, in one place.
+
+A pure function over plain records (`PoseRecord`, `Request`): no database, so the same rules run
+on the site's library, on a generated one in the tests, and on ten thousand poses in the bench.
+`practice.views` turns the pose rows into records and the answer into an in-memory routine.
+
+The rules (README, "A practice made to measure"):
+
+1. Only poses at or below the chosen level, whose props are all at hand (a mat is assumed),
+   and not left out. Poses whose warm-up or cool-down links go round in a circle are left out
+   too: no order could keep them.
+2. It opens gently: the first step is a seated, kneeling or lying pose (`GENTLE_CATEGORIES`)
+   or a pose some other pose declares as its warm-up.
+3. It builds toward the focus: after the opening come a few poses outside the focus, then the
+   focus poses, easiest first. Without a focus every pose counts as one.
+4. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
+   (and they keep rule 1). A warm-up already done earlier counts.
+5. A pose done on one side and then the other (`sides == both`) is done on both sides.
+6. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
+   between `MIN_SCALE` and `MAX_SCALE` so the practice fits the length asked for. When the
+   library runs short, the focus poses come round a second time.
+7. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
+   otherwise a plain rest lying on the back. The rest takes up what rounding leaves, so the
+   duration (by the routine rule, `routines.timing`, transitions included) is the length asked
+   for, and never more than `TOLERANCE` from it.
+
+When the rules cannot be kept, the answer is a `Cannot` that says what is missing and what to
+change, never a practice that breaks one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+LEVELS = ("beginner", "intermediate", "advanced")
+MIN_MINUTES, MAX_MINUTES = 10, 60
+BREATH_SECONDS = 5
+TRANSITION_SECONDS = 5
+DEFAULT_HOLD = ("seconds", 30)
+MIN_SCALE, MAX_SCALE = 0.5, 2.0
+MIN_REST = 180
+TOLERANCE = 0.05
+ALWAYS_AT_HAND = frozenset({"yoga-mat"})
+GENTLE_CATEGORIES = frozenset({"seated", "restorative", "tabletop", "chair-yoga"})
+REST_POSE = "corpse-pose"
+# How much of the practice the final rest may take, at most; the poses take the rest.
+REST_SHARE_TARGET, REST_SHARE_MAX = 0.1, 0.25
+# A focus group gathers categories and muscles under a name people use.
+FOCUS_GROUPS = {
+    "back": ("Back", frozenset({"backbends", "twists"}), frozenset({"lower-back", "middle-back", "lats", "traps"})),
+    "hips": ("Hips", frozenset({"hip-openers"}), frozenset({"glutes", "abductors", "adductors"})),
+    "hamstrings": ("Hamstrings", frozenset({"forward-bends"}), frozenset({"hamstrings"})),
+    "core": ("Core", frozenset({"core"}), frozenset({"abdominals"})),
+    "shoulders": ("Shoulders", frozenset(), frozenset({"shoulders", "triceps", "chest"})),
+    "balance": ("Balance", frozenset({"standing"}), frozenset()),
+    "relaxation": ("Relaxation", frozenset({"restorative"}), frozenset()),
+}
+
+
+@dataclass(frozen=True)
+class PoseRecord:
+    """What the rules need to know of a published pose."""
+
+    id: int
+    slug: str
+    name: str
+    level: str = "beginner"
+    category: str = ""
+    muscles: frozenset[str] = frozenset()
+    props: frozenset[str] = frozenset()
+    both_sides: bool = False
+    hold_kind: str = ""
+    hold_value: int | None = None
+    warm_up: int | None = None
+    cool_down: int | None = None
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What "the focus" means: a group, a category or a muscle, as sets of slugs."""
+
+    slug: str
+    label: str
+    categories: frozenset[str] = frozenset()
+    muscles: frozenset[str] = frozenset()
+
+    def matches(self, pose: PoseRecord) -> bool:
+        return pose.category in self.categories or bool(pose.muscles & self.muscles)
+
+
+ANY_FOCUS = Focus("any", "The whole body")
+
+
+@dataclass(frozen=True)
+class Request:
+    minutes: int
+    level: str
+    focus: Focus = ANY_FOCUS
+    props: frozenset[str] = frozenset()
+    leave_out: frozenset[str] = frozenset()
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step of the practice: a pose (or None for the plain rest) and how long to hold it."""
+
+    pose: PoseRecord | None
+    hold_kind: str
+    hold_value: int
+    both_sides: bool
+    section: str
+    title: str = ""
+
+    @property
+    def seconds(self) -> int:
+        one = self.hold_value * (BREATH_SECONDS if self.hold_kind == "breaths" else 1)
+        return one * (2 if self.both_sides else 1)
+
+    @property
+    def stops(self) -> int:
+        return 2 if self.both_sides else 1
+
+
+@dataclass(frozen=True)
+class Practice:
+    request: Request
+    steps: tuple[PlannedStep, ...]
+    scale: float
+
+    @property
+    def seconds(self) -> int:
+        return sum(step.seconds + TRANSITION_SECONDS * step.stops for step in self.steps)
+
+
+@dataclass(frozen=True)
+class Cannot:
+    """The library cannot make what was asked: why, and what to change."""
+
+    reason: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def usual_hold(pose: PoseRecord) -> tuple[str, int]:
+    if pose.hold_value and pose.hold_kind in ("seconds", "breaths"):
+        return pose.hold_kind, pose.hold_value
+    return DEFAULT_HOLD
+
+
+def usual_seconds(pose: PoseRecord) -> float:
+    kind, value = usual_hold(pose)
+    return value * (BREATH_SECONDS if kind == "breaths" else 1) * (2 if pose.both_sides else 1)
+
+
+def scaled_hold(pose: PoseRecord, scale: float) -> tuple[str, int]:
+    kind, value = usual_hold(pose)
+    if kind == "breaths":
+        return kind, max(1, round(value * scale))
+    if value < 5:
+        return kind, max(1, round(value * scale))
+    # Seconds in fives: nobody is told to hold a pose for 37 seconds.
+    return kind, min(3600, max(5, 5 * round(value * scale / 5)))
+
+
+def fits(pose: PoseRecord, request: Request) -> bool:
+    """Rule 1 for one pose: level, props at hand, not left out."""
+    return (
+        level_rank(pose.level) <= level_rank(request.level)
+        and pose.props <= request.props | ALWAYS_AT_HAND
+        and pose.slug not in request.leave_out
+    )
+
+
+def _without_loops(pool: dict[int, PoseRecord]) -> dict[int, PoseRecord]:
+    """Drop poses whose warm-up chain or cool-down chain comes back to itself (inside the pool)."""
+    looped: set[int] = set()
+    for link in ("warm_up", "cool_down"):
+        for start in pool:
+            seen = {start}
+            current = getattr(pool[start], link)
+            while current in pool:
+                if current in seen:
+                    looped.add(start)
+                    break
+                seen.add(current)
+                current = getattr(pool[current], link)
+    return {pk: pose for pk, pose in pool.items() if pk not in looped}
+
+
+def eligible(library: Iterable[PoseRecord], request: Request) -> dict[int, PoseRecord]:
+    """The poses the practice may use (rule 1), by id, in the library's order."""
+    pool = {pose.id: pose for pose in library if fits(pose, request)}
+    # Dropping a looped pose can free others, never trap them: one pass per link is enough.
+    return _without_loops(pool)
+
+
+class _Sequence:
+    """The practice as it grows: appending a pose brings its warm-up before it and its cool-down after."""
+
+    def __init__(self, pool: dict[int, PoseRecord]):
+        self.pool = pool
+        self.items: list[tuple[PoseRecord, str]] = []
+        self.placed: set[int] = set()
+
+    def unit(self, pose: PoseRecord) -> list[PoseRecord]:
+        """The poses appending `pose` would add, in order."""
+        out: list[PoseRecord] = []
+        placed = set(self.placed)
+        self._add(pose, out, placed, last=self.items[-1][0].id if self.items else None)
+        return out
+
+    def _add(self, pose: PoseRecord, out: list, placed: set, last: int | None) -> int | None:
+        warm = self.pool.get(pose.warm_up) if pose.warm_up is not None else None
+        if warm is not None and warm.id not in placed:
+            last = self._add(warm, out, placed, last)
+        if last == pose.id and self.pool.get(pose.cool_down) is None:
+            return last  # the same pose twice in a row is one longer hold, not two steps
+        out.append(pose)
+        placed.add(pose.id)
+        last = pose.id
+        cool = self.pool.get(pose.cool_down) if pose.cool_down is not None else None
+        if cool is not None:
+            last = self._add(cool, out, placed, last)
+        return last
+
+    def extend(self, poses: list[PoseRecord], section: str) -> None:
+        for pose in poses:
+            self.items.append((pose, section))
+            self.placed.add(pose.id)
+
+
+def opens_gently(pose: PoseRecord, warm_ups: set[int]) -> bool:
+    return pose.category in GENTLE_CATEGORIES or pose.id in warm_ups
+
+
+def _suggestions(library: Sequence[PoseRecord], request: Request, enough: int) -> tuple[str, ...]:
+    """What would change the answer: a higher level, a prop, a shorter length, another focus."""
+    tips = []
+    count = len([p for p in eligible(library, request).values() if request.focus.matches(p)])
+    rank = level_rank(request.level)
+    if rank + 1 < len(LEVELS):
+        higher = Request(**{**request.__dict__, "level": LEVELS[-1]})
+        more = len([p for p in eligible(library, higher).values() if request.focus.matches(p)]) - count
+        if more > 0:
+            tips.append(f"Choose a higher level: {more} more pose{'s' if more != 1 else ''} would fit.")
+    props = sorted({prop for pose in library for prop in pose.props} - request.props - ALWAYS_AT_HAND)
+    gains = []
+    for prop in props:
+        wider = Request(**{**request.__dict__, "props": request.props | {prop}})
+        more = len([p for p in eligible(library, wider).values() if request.focus.matches(p)]) - count
+        if more > 0:
+            gains.append((more, prop))
+    for more, prop in sorted(gains, key=lambda gain: (-gain[0], gain[1]))[:3]:
+        tips.append(f"Have a {prop.replace('-', ' ')} at hand: {more} more pose{'s' if more != 1 else ''} would fit.")
+    if request.leave_out:
+        tips.append("Leave out fewer poses.")
+    if request.focus != ANY_FOCUS:
+        tips.append("Choose another focus, or the whole body.")
+    if MIN_MINUTES <= enough < request.minutes:
+        tips.append(f"Choose a shorter practice: up to {enough} minutes can be made now.")
+    return tuple(tips)
+
+
+def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cannot:
+    """A practice for `request` from `library` by the rules above, or why there cannot be one.
+    The same library and request always give the same answer."""
+    if not MIN_MINUTES <= request.minutes <= MAX_MINUTES or request.level not in LEVELS:
+        return Cannot(f"A practice lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, at one of the levels.")
+    rng = random.Random(request.seed)
+    pool = eligible(library, request)
+    rest_pose = next((pose for pose in pool.values() if pose.slug == REST_POSE), None)
+    poses = [pose for pose in pool.values() if pose is not rest_pose]
+    focus_poses = [pose for pose in poses if request.focus.matches(pose)]
+    if not focus_poses:
+        what = "pose" if request.focus == ANY_FOCUS else f"pose for “{request.focus.label}”"
+        return Cannot(
+            f"No {what} fits the level and the props at hand.",
+            _suggestions(library, request, 0),
+        )
+    warm_ups = {pose.warm_up for pose in pool.values() if pose.warm_up in pool}
+    gentle = [pose for pose in poses if opens_gently(pose, warm_ups)]
+    if not gentle:
+        return Cannot(
+            "No pose to open gently with (seated, kneeling, lying, or another pose's warm-up) fits the level "
+            "and the props at hand.",
+            _suggestions(library, request, 0),
+        )
+
+    total = request.minutes * 60
+    rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
+    rest_max = max(MIN_REST + 60, round(total * REST_SHARE_MAX))
+    sequence = _Sequence(pool)
+
+    def need(extra: list[PoseRecord]) -> float:
+        """The scale the holds would need, were `extra` added."""
+        chosen = [pose for pose, _ in sequence.items] + extra
+        stops = sum(2 if pose.both_sides else 1 for pose in chosen) + 1
+        holds = sum(usual_seconds(pose) for pose in chosen)
+        return (total - rest_target - TRANSITION_SECONDS * stops) / holds if holds else float("inf")
+
+    rng.shuffle(gentle)
+    openers = gentle[: 1 + total // 1200]
+    others = [pose for pose in poses if not request.focus.matches(pose) and pose not in openers]
+    rng.shuffle(others)
+    support = others[: max(1, len(focus_poses) // 3)] if request.focus != ANY_FOCUS else []
+    ordered_focus = sorted(focus_poses, key=lambda pose: (level_rank(pose.level), rng.random()))
+    main_title = "Toward the whole body" if request.focus == ANY_FOCUS else f"Focus: {request.focus.label}"
+    plan = [(pose, "Arriving") for pose in openers]
+    plan += [(pose, main_title) for pose in support + ordered_focus]
+    # When the library runs short, the focus poses come round again, in the same order.
+    plan += [(pose, "Second round") for pose in ordered_focus]
+
+    for index, (pose, section) in enumerate(plan):
+        unit = sequence.unit(pose)
+        if not unit:
+            continue
+        if not sequence.items:
+            # Rule 2 is about the first pose of the first unit: a warm-up chain may come before the opener.
+            if not opens_gently(unit[0], warm_ups):
+                continue
+        elif need(unit) < MIN_SCALE + 0.1:
+            continue
+        sequence.extend(unit, section)
+        if need([]) <= 1.0:
+            break
+    if not sequence.items:
+        return Cannot("No pose to open gently with fits a practice this short.", _suggestions(library, request, 0))
+
+    scale = min(MAX_SCALE, max(MIN_SCALE, need([])))
+    for _ in range(40):
+        steps = [
+            PlannedStep(pose, *scaled_hold(pose, scale), both_sides=pose.both_sides, section=section)
+            for pose, section in sequence.items
+        ]
+        used = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps) + TRANSITION_SECONDS
+        rest = total - used
+        if rest < MIN_REST and scale > MIN_SCALE:
+            scale = max(MIN_SCALE, scale - 0.05)
+        else:
+            break
+    if rest < MIN_REST:
+        return Cannot(
+            "The poses that fit do not leave room for a three-minute rest at this length.",
+            _suggestions(library, request, 0),
+        )
+    if rest > rest_max:
+        seconds_made = used + rest_max
+        return Cannot(
+            "There are too few poses that fit to fill a practice this long.",
+            _suggestions(library, request, max(0, int(seconds_made // 60))),
+        )
+    if rest_pose is not None:
+        final = PlannedStep(rest_pose, "seconds", rest, both_sides=False, section="Rest")
+    else:
+        final = PlannedStep(None, "seconds", rest, both_sides=False, section="Rest", title="Rest")
+    return Practice(request=request, steps=(*steps, final), scale=scale)
