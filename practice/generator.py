@@ -87,6 +87,8 @@ class Focus:
     muscles: frozenset[str] = frozenset()
 
     def matches(self, pose: PoseRecord) -> bool:
+        if not self.categories and not self.muscles:
+            return True
         return pose.category in self.categories or bool(pose.muscles & self.muscles)
 
 
@@ -274,7 +276,7 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         return Cannot(f"A practice lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, at one of the levels.")
     rng = random.Random(request.seed)
     pool = eligible(library, request)
-    rest_pose = next((pose for pose in pool.values() if pose.slug == REST_POSE), None)
+    rest_pose = next((pose for pose in pool.values() if pose.slug == REST_POSE and not pose.both_sides), None)
     poses = [pose for pose in pool.values() if pose is not rest_pose]
     focus_poses = [pose for pose in poses if request.focus.matches(pose)]
     if not focus_poses:
@@ -295,48 +297,76 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
     total = request.minutes * 60
     rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
     rest_max = max(MIN_REST + 60, round(total * REST_SHARE_MAX))
-    sequence = _Sequence(pool)
-
-    def need(extra: list[PoseRecord]) -> float:
-        """The scale the holds would need, were `extra` added."""
-        chosen = [pose for pose, _ in sequence.items] + extra
-        stops = sum(2 if pose.both_sides else 1 for pose in chosen) + 1
-        holds = sum(usual_seconds(pose) for pose in chosen)
-        return (total - rest_target - TRANSITION_SECONDS * stops) / holds if holds else float("inf")
-
     rng.shuffle(gentle)
-    openers = gentle[: 1 + total // 1200]
+    # The focus poses are kept for the focus part when other gentle poses can open.
+    openers = ([pose for pose in gentle if not request.focus.matches(pose)] or gentle)[: 1 + total // 1200]
     others = [pose for pose in poses if not request.focus.matches(pose) and pose not in openers]
     rng.shuffle(others)
-    support = others[: max(1, len(focus_poses) // 3)] if request.focus != ANY_FOCUS else []
     ordered_focus = sorted(focus_poses, key=lambda pose: (level_rank(pose.level), rng.random()))
     main_title = "Toward the whole body" if request.focus == ANY_FOCUS else f"Focus: {request.focus.label}"
-    plan = [(pose, "Arriving") for pose in openers]
-    plan += [(pose, main_title) for pose in support + ordered_focus]
-    # When the library runs short, the focus poses come round again, in the same order.
-    plan += [(pose, "Second round") for pose in ordered_focus]
 
-    for index, (pose, section) in enumerate(plan):
-        unit = sequence.unit(pose)
-        if not unit:
-            continue
-        if not sequence.items:
-            # Rule 2 is about the first pose of the first unit: a warm-up chain may come before the opener.
-            if not opens_gently(unit[0], warm_ups):
+    def need(poses_: list[PoseRecord]) -> float:
+        """The scale the usual holds of `poses_` would need to fill the practice."""
+        stops = sum(2 if pose.both_sides else 1 for pose in poses_) + 1
+        holds = sum(usual_seconds(pose) for pose in poses_)
+        return (total - rest_target - TRANSITION_SECONDS * stops) / holds if holds else float("inf")
+
+    def grow(sequence: _Sequence, plan, after: list[PoseRecord] = ()) -> None:
+        """Append the units of `plan` in order while they fit, until the usual holds fill the practice.
+        `after` is what will follow these units, counted in the length."""
+        for pose, section in plan:
+            unit = sequence.unit(pose)
+            if not unit:
                 continue
-        elif need(unit) < MIN_SCALE + 0.1:
-            continue
-        sequence.extend(unit, section)
-        if need([]) <= 1.0:
-            break
-    if not sequence.items:
-        return Cannot("No pose to open gently with fits a practice this short.", _suggestions(library, request, 0))
+            current = [item for item, _ in sequence.items]
+            if not current:
+                # Rule 2 is about the first pose of the first unit: a warm-up chain may come before the opener.
+                if not opens_gently(unit[0], warm_ups):
+                    continue
+            elif need(current + unit + list(after)) < MIN_SCALE + 0.1:
+                continue
+            sequence.extend(unit, section)
+            if need(current + unit + list(after)) <= 1.0:
+                break
 
-    scale = min(MAX_SCALE, max(MIN_SCALE, need([])))
+    def fill(openers_: list[PoseRecord], with_support: bool) -> list[tuple[PoseRecord, str]]:
+        opening = _Sequence(pool)
+        grow(opening, [(pose, "Arriving") for pose in openers_])
+        # The focus part first, so that the poses leading up to it only take the time it leaves.
+        focused = _Sequence(pool)
+        focused.extend([pose for pose, _ in opening.items], "Arriving")
+        # When the library runs short, the focus poses come round again, in the same order.
+        grow(
+            focused, [(pose, main_title) for pose in ordered_focus] + [(pose, "Second round") for pose in ordered_focus]
+        )
+        focus_part = focused.items[len(opening.items) :]
+        if not with_support:
+            return opening.items + focus_part
+        leading = _Sequence(pool)
+        leading.extend([pose for pose, _ in opening.items], "Arriving")
+        leading.items = list(opening.items)
+        grow(leading, [(pose, main_title) for pose in others * 2], after=[pose for pose, _ in focus_part])
+        return leading.items + focus_part
+
+    # A short practice may have no room for the poses outside the focus, or for a second opener.
+    for openers_, with_support in ((openers, True), (openers, False), (openers[:1], False)):
+        items = fill(openers_, with_support)
+        if items and (
+            request.focus == ANY_FOCUS
+            or any(request.focus.matches(pose) and section != "Arriving" for pose, section in items)
+        ):
+            break
+    else:
+        return Cannot(
+            f"The poses for “{request.focus.label}” that fit are too long for a practice this short.",
+            _suggestions(library, request, 0),
+        )
+
+    scale = min(MAX_SCALE, max(MIN_SCALE, need([pose for pose, _ in items])))
     for _ in range(40):
         steps = [
             PlannedStep(pose, *scaled_hold(pose, scale), both_sides=pose.both_sides, section=section)
-            for pose, section in sequence.items
+            for pose, section in items
         ]
         used = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps) + TRANSITION_SECONDS
         rest = total - used
