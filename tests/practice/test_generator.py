@@ -95,7 +95,7 @@ def assert_keeps_every_rule(library, request, practice):
     assert first.category in generator.GENTLE_CATEGORIES or first.id in declared_warm_ups
 
     ids = [pose.id for pose in poses]
-    for index, pose in enumerate(poses):
+    for pose in poses:
         warm = by_id.get(pose.warm_up)
         if warm is not None and warm.id in ids:
             assert warm.id in ids[: ids.index(pose.id)], f"{warm.slug} is not before {pose.slug}"
