@@ -29,7 +29,7 @@ help:
 	@echo "make check          manage.py check and makemigrations --check"
 	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
-	@echo "make bench          requests per second and latency of the main pages"
+	@echo "make bench          requests per second and latency of the main pages; practice generation time"
 	@echo "make clean          remove caches, test artifacts and the install stamp"
 
 $(PY):
@@ -80,6 +80,7 @@ test-postgres: install
 
 bench: install
 	env -u DATABASE_URL $(PY) scripts/benchmark.py $(BENCH_ARGS)
+	$(PY) scripts/bench_practice.py
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-artifacts $(STAMP)

@@ -145,8 +145,14 @@ class Cannot:
     suggestions: tuple[str, ...] = field(default_factory=tuple)
 
 
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+# Enough candidates to fill the longest practice many times over; drawing them at random keeps a
+# library of ten thousand poses as quick to plan from as one of forty.
+CANDIDATES = 400
+
+
 def level_rank(level: str) -> int:
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+    return LEVEL_RANK.get(level, len(LEVELS))
 
 
 def usual_hold(pose: PoseRecord) -> tuple[str, int]:
@@ -180,25 +186,36 @@ def fits(pose: PoseRecord, request: Request) -> bool:
 
 
 def _without_loops(pool: dict[int, PoseRecord]) -> dict[int, PoseRecord]:
-    """Drop poses whose warm-up chain or cool-down chain comes back to itself (inside the pool)."""
+    """Drop poses on a circle of warm-up links or of cool-down links (inside the pool): no order keeps them.
+    Each pose has one link of each kind, so a walk that comes back to a pose of its own walk found a circle."""
     looped: set[int] = set()
     for link in ("warm_up", "cool_down"):
-        for start in pool:
-            seen = {start}
-            current = getattr(pool[start], link)
-            while current in pool:
-                if current in seen:
-                    looped.add(start)
-                    break
-                seen.add(current)
-                current = getattr(pool[current], link)
-    return {pk: pose for pk, pose in pool.items() if pk not in looped}
+        following = {pk: target for pk, pose in pool.items() if (target := getattr(pose, link)) in pool}
+        done: set[int] = set()
+        for start in following:
+            if start in done:
+                continue
+            walk: dict[int, int] = {}
+            current = start
+            while current in following and current not in done and current not in walk:
+                walk[current] = len(walk)
+                current = following[current]
+            if current in walk:
+                looped.update(list(walk)[walk[current] :])
+            done.update(walk)
+    return {pk: pose for pk, pose in pool.items() if pk not in looped} if looped else pool
 
 
 def eligible(library: Iterable[PoseRecord], request: Request) -> dict[int, PoseRecord]:
     """The poses the practice may use (rule 1), by id, in the library's order."""
-    pool = {pose.id: pose for pose in library if fits(pose, request)}
-    # Dropping a looped pose can free others, never trap them: one pass per link is enough.
+    rank = level_rank(request.level)
+    at_hand = request.props | ALWAYS_AT_HAND
+    left_out = request.leave_out
+    pool = {
+        pose.id: pose
+        for pose in library
+        if LEVEL_RANK.get(pose.level, len(LEVELS)) <= rank and pose.props <= at_hand and pose.slug not in left_out
+    }
     return _without_loops(pool)
 
 
@@ -297,12 +314,13 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
     total = request.minutes * 60
     rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
     rest_max = max(MIN_REST + 60, round(total * REST_SHARE_MAX))
-    rng.shuffle(gentle)
     # The focus poses are kept for the focus part when other gentle poses can open.
-    openers = ([pose for pose in gentle if not request.focus.matches(pose)] or gentle)[: 1 + total // 1200]
+    gentle = [pose for pose in gentle if not request.focus.matches(pose)] or gentle
+    openers = rng.sample(gentle, min(len(gentle), 1 + total // 1200))
     others = [pose for pose in poses if not request.focus.matches(pose) and pose not in openers]
-    rng.shuffle(others)
-    ordered_focus = sorted(focus_poses, key=lambda pose: (level_rank(pose.level), rng.random()))
+    others = rng.sample(others, min(len(others), CANDIDATES))
+    focus_poses = rng.sample(focus_poses, min(len(focus_poses), CANDIDATES))
+    ordered_focus = sorted(focus_poses, key=lambda pose: LEVEL_RANK.get(pose.level, len(LEVELS)))
     main_title = "Toward the whole body" if request.focus == ANY_FOCUS else f"Focus: {request.focus.label}"
 
     def need(poses_: list[PoseRecord]) -> float:
@@ -362,18 +380,31 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
             _suggestions(library, request, 0),
         )
 
-    scale = min(MAX_SCALE, max(MIN_SCALE, need([pose for pose, _ in items])))
-    for _ in range(40):
-        steps = [
-            PlannedStep(pose, *scaled_hold(pose, scale), both_sides=pose.both_sides, section=section)
+    def planned(scale_: float) -> tuple[list[PlannedStep], int]:
+        steps_ = [
+            PlannedStep(pose, *scaled_hold(pose, scale_), both_sides=pose.both_sides, section=section)
             for pose, section in items
         ]
-        used = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps) + TRANSITION_SECONDS
-        rest = total - used
-        if rest < MIN_REST and scale > MIN_SCALE:
-            scale = max(MIN_SCALE, scale - 0.05)
-        else:
-            break
+        used_ = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps_) + TRANSITION_SECONDS
+        return steps_, total - used_
+
+    def largest_scale(rest_at_least: int) -> float:
+        """The longest holds that leave `rest_at_least` for the rest (holds round, so the rest only shrinks
+        as the scale grows)."""
+        low, high = MIN_SCALE, MAX_SCALE
+        if planned(high)[1] >= rest_at_least:
+            return high
+        for _ in range(20):
+            middle = (low + high) / 2
+            low, high = (middle, high) if planned(middle)[1] >= rest_at_least else (low, middle)
+        return low
+
+    scale = largest_scale(rest_target)
+    steps, rest = planned(scale)
+    if rest < rest_target:
+        scale = largest_scale(MIN_REST)
+        steps, rest = planned(scale)
+    used = total - rest
     if rest < MIN_REST:
         return Cannot(
             "The poses that fit do not leave room for a three-minute rest at this length.",
