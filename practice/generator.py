@@ -332,11 +332,16 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
     def grow(sequence: _Sequence, plan, after: list[PoseRecord] = ()) -> None:
         """Append the units of `plan` in order while they fit, until the usual holds fill the practice.
         `after` is what will follow these units, counted in the length."""
-        for pose, section in plan:
+        for pose, section, again in plan:
+            # A pose already done (as another's warm-up, say) waits for the second round.
+            if pose.id in sequence.placed and not again:
+                continue
+            current = [item for item, _ in sequence.items]
+            if current and need(current + list(after)) <= 1.0:
+                break
             unit = sequence.unit(pose)
             if not unit:
                 continue
-            current = [item for item, _ in sequence.items]
             if not current:
                 # Rule 2 is about the first pose of the first unit: a warm-up chain may come before the opener.
                 if not opens_gently(unit[0], warm_ups):
@@ -349,13 +354,15 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
 
     def fill(openers_: list[PoseRecord], with_support: bool) -> list[tuple[PoseRecord, str]]:
         opening = _Sequence(pool)
-        grow(opening, [(pose, "Arriving") for pose in openers_])
+        grow(opening, [(pose, "Arriving", False) for pose in openers_])
         # The focus part first, so that the poses leading up to it only take the time it leaves.
         focused = _Sequence(pool)
         focused.extend([pose for pose, _ in opening.items], "Arriving")
         # When the library runs short, the focus poses come round again, in the same order.
         grow(
-            focused, [(pose, main_title) for pose in ordered_focus] + [(pose, "Second round") for pose in ordered_focus]
+            focused,
+            [(pose, main_title, False) for pose in ordered_focus]
+            + [(pose, "Second round", True) for pose in ordered_focus],
         )
         focus_part = focused.items[len(opening.items) :]
         if not with_support:
@@ -363,7 +370,11 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         leading = _Sequence(pool)
         leading.extend([pose for pose, _ in opening.items], "Arriving")
         leading.items = list(opening.items)
-        grow(leading, [(pose, main_title) for pose in others * 2], after=[pose for pose, _ in focus_part])
+        grow(
+            leading,
+            [(pose, "Building up", False) for pose in others] + [(pose, "Building up", True) for pose in others],
+            after=[pose for pose, _ in focus_part],
+        )
         return leading.items + focus_part
 
     # A short practice may have no room for the poses outside the focus, or for a second opener.

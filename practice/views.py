@@ -96,7 +96,7 @@ def practice_cheatsheet(request):
         "props": props_of(steps),
         "breadcrumbs": [HOME, practice_crumb(), (routine.title, routine.get_absolute_url()), ("Cheat sheet", None)],
     }
-    return render(request, "routines/routine_cheatsheet.html", context)
+    return render(request, "practice/cheatsheet.html", context)
 
 
 def _played(token):

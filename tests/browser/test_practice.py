@@ -65,6 +65,13 @@ def test_make_play_print_and_share_a_practice(page, browser, live_server, demo, 
     pdf = page.pdf(format="A4", print_background=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     screenshot(page, "practice-cheatsheet")
+    # The longest practice, with every prop, still prints on one sheet.
+    page.goto(
+        f"{live_server.url}/practice/new/cheatsheet/?minutes=60&level=advanced&focus=any"
+        "&props=block,strap,bolster,blanket,chair,wall,meditation-cushion&seed=9"
+    )
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
     page.goto(shared)
     page.get_by_role("link", name="Another one").click()
