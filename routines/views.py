@@ -387,14 +387,26 @@ def stop_paragraphs(step) -> list[str]:
 @cacheable()
 def player_stop(request, slug, number):
     routine, stops = _player_routine(request, slug)
+    return render_player_stop(
+        request,
+        routine,
+        stops,
+        number,
+        base=reverse("routines:player_start", args=[slug]),
+        finish_url=reverse("routines:player_finish", args=[slug]),
+        breadcrumbs=[HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Practice", None)],
+    )
+
+
+def render_player_stop(request, routine, stops, number, *, base, finish_url, breadcrumbs):
+    """The player at stop `number` of `stops` (from `timing.expand_stops` over decorated steps). Stop n lives
+    at `{base}{n}/`; the routine need not be stored, as long as it answers get_absolute_url."""
     if not 1 <= number <= len(stops):
         raise Http404("No such stop in this routine.")
     stop = stops[number - 1]
     level = _level(request, routine)
-    base = reverse("routines:player_start", args=[slug])
-    finish_url = reverse("routines:player_finish", args=[slug])
-    previous_url = reverse("routines:player_stop", args=[slug, number - 1]) if number > 1 else None
-    next_url = reverse("routines:player_stop", args=[slug, number + 1]) if not stop.is_last else finish_url
+    previous_url = f"{base}{number - 1}/" if number > 1 else None
+    next_url = f"{base}{number + 1}/" if not stop.is_last else finish_url
     data = {
         "slug": routine.slug,
         "title": routine.title,
@@ -427,7 +439,7 @@ def player_stop(request, slug, number):
         "next_url": _with_level(next_url, request),
         "player_data": data,
         "canonical_path": routine.get_absolute_url(),
-        "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Practice", None)],
+        "breadcrumbs": breadcrumbs,
     }
     return render(request, "routines/player.html", context)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("routines/", include("routines.urls")),
     path("search/", include("search.urls")),
     path("authors/", include("routines.author_urls")),
+    path("practice/", include("practice.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "routines",
     "search",
     "pagecache",
+    "practice",
 ]
 
 MIDDLEWARE = [

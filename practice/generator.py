@@ -1,0 +1,434 @@
+"""The rules that make a practice to measure, in one place.
+
+A pure function over plain records (`PoseRecord`, `Request`): no database, so the same rules run
+on the site's library, on a generated one in the tests, and on ten thousand poses in the bench.
+`practice.views` turns the pose rows into records and the answer into an in-memory routine.
+
+The rules (README, "A practice made to measure"):
+
+1. Only poses at or below the chosen level, whose props are all at hand (a mat is assumed),
+   and not left out. Poses whose warm-up or cool-down links go round in a circle are left out
+   too: no order could keep them.
+2. It opens gently: the first step is a seated, kneeling or lying pose (`GENTLE_CATEGORIES`)
+   or a pose some other pose declares as its warm-up.
+3. It builds toward the focus: after the opening come a few poses outside the focus, then the
+   focus poses, easiest first. Without a focus every pose counts as one.
+4. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
+   (and they keep rule 1). A warm-up already done earlier counts.
+5. A pose done on one side and then the other (`sides == both`) is done on both sides.
+6. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
+   between `MIN_SCALE` and `MAX_SCALE` so the practice fits the length asked for. When the
+   library runs short, the focus poses come round a second time.
+7. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
+   otherwise a plain rest lying on the back. The rest takes up what rounding leaves, so the
+   duration (by the routine rule, `routines.timing`, transitions included) is the length asked
+   for, and never more than `TOLERANCE` from it.
+
+When the rules cannot be kept, the answer is a `Cannot` that says what is missing and what to
+change, never a practice that breaks one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+LEVELS = ("beginner", "intermediate", "advanced")
+MIN_MINUTES, MAX_MINUTES = 10, 60
+BREATH_SECONDS = 5
+TRANSITION_SECONDS = 5
+DEFAULT_HOLD = ("seconds", 30)
+MIN_SCALE, MAX_SCALE = 0.5, 2.0
+MIN_REST = 180
+TOLERANCE = 0.05
+ALWAYS_AT_HAND = frozenset({"yoga-mat"})
+GENTLE_CATEGORIES = frozenset({"seated", "restorative", "tabletop", "chair-yoga"})
+REST_POSE = "corpse-pose"
+# How much of the practice the final rest may take, at most; the poses take the rest.
+REST_SHARE_TARGET, REST_SHARE_MAX = 0.1, 0.25
+# A focus group gathers categories and muscles under a name people use.
+FOCUS_GROUPS = {
+    "back": ("Back", frozenset({"backbends", "twists"}), frozenset({"lower-back", "middle-back", "lats", "traps"})),
+    "hips": ("Hips", frozenset({"hip-openers"}), frozenset({"glutes", "abductors", "adductors"})),
+    "hamstrings": ("Hamstrings", frozenset({"forward-bends"}), frozenset({"hamstrings"})),
+    "core": ("Core", frozenset({"core"}), frozenset({"abdominals"})),
+    "shoulders": ("Shoulders", frozenset(), frozenset({"shoulders", "triceps", "chest"})),
+    "balance": ("Balance", frozenset({"standing"}), frozenset()),
+    "relaxation": ("Relaxation", frozenset({"restorative"}), frozenset()),
+}
+
+
+@dataclass(frozen=True)
+class PoseRecord:
+    """What the rules need to know of a published pose."""
+
+    id: int
+    slug: str
+    name: str
+    level: str = "beginner"
+    category: str = ""
+    muscles: frozenset[str] = frozenset()
+    props: frozenset[str] = frozenset()
+    both_sides: bool = False
+    hold_kind: str = ""
+    hold_value: int | None = None
+    warm_up: int | None = None
+    cool_down: int | None = None
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What "the focus" means: a group, a category or a muscle, as sets of slugs."""
+
+    slug: str
+    label: str
+    categories: frozenset[str] = frozenset()
+    muscles: frozenset[str] = frozenset()
+
+    def matches(self, pose: PoseRecord) -> bool:
+        if not self.categories and not self.muscles:
+            return True
+        return pose.category in self.categories or bool(pose.muscles & self.muscles)
+
+
+ANY_FOCUS = Focus("any", "The whole body")
+
+
+@dataclass(frozen=True)
+class Request:
+    minutes: int
+    level: str
+    focus: Focus = ANY_FOCUS
+    props: frozenset[str] = frozenset()
+    leave_out: frozenset[str] = frozenset()
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step of the practice: a pose (or None for the plain rest) and how long to hold it."""
+
+    pose: PoseRecord | None
+    hold_kind: str
+    hold_value: int
+    both_sides: bool
+    section: str
+    title: str = ""
+
+    @property
+    def seconds(self) -> int:
+        one = self.hold_value * (BREATH_SECONDS if self.hold_kind == "breaths" else 1)
+        return one * (2 if self.both_sides else 1)
+
+    @property
+    def stops(self) -> int:
+        return 2 if self.both_sides else 1
+
+
+@dataclass(frozen=True)
+class Practice:
+    request: Request
+    steps: tuple[PlannedStep, ...]
+    scale: float
+
+    @property
+    def seconds(self) -> int:
+        return sum(step.seconds + TRANSITION_SECONDS * step.stops for step in self.steps)
+
+
+@dataclass(frozen=True)
+class Cannot:
+    """The library cannot make what was asked: why, and what to change."""
+
+    reason: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+# Enough candidates to fill the longest practice many times over; drawing them at random keeps a
+# library of ten thousand poses as quick to plan from as one of forty.
+CANDIDATES = 400
+
+
+def level_rank(level: str) -> int:
+    return LEVEL_RANK.get(level, len(LEVELS))
+
+
+def usual_hold(pose: PoseRecord) -> tuple[str, int]:
+    if pose.hold_value and pose.hold_kind in ("seconds", "breaths"):
+        return pose.hold_kind, pose.hold_value
+    return DEFAULT_HOLD
+
+
+def usual_seconds(pose: PoseRecord) -> float:
+    kind, value = usual_hold(pose)
+    return value * (BREATH_SECONDS if kind == "breaths" else 1) * (2 if pose.both_sides else 1)
+
+
+def scaled_hold(pose: PoseRecord, scale: float) -> tuple[str, int]:
+    kind, value = usual_hold(pose)
+    if kind == "breaths":
+        return kind, max(1, round(value * scale))
+    if value < 5:
+        return kind, max(1, round(value * scale))
+    # Seconds in fives: nobody is told to hold a pose for 37 seconds.
+    return kind, min(3600, max(5, 5 * round(value * scale / 5)))
+
+
+def fits(pose: PoseRecord, request: Request) -> bool:
+    """Rule 1 for one pose: level, props at hand, not left out."""
+    return (
+        level_rank(pose.level) <= level_rank(request.level)
+        and pose.props <= request.props | ALWAYS_AT_HAND
+        and pose.slug not in request.leave_out
+    )
+
+
+def _without_loops(pool: dict[int, PoseRecord]) -> dict[int, PoseRecord]:
+    """Drop poses on a circle of warm-up links or of cool-down links (inside the pool): no order keeps them.
+    Each pose has one link of each kind, so a walk that comes back to a pose of its own walk found a circle."""
+    looped: set[int] = set()
+    for link in ("warm_up", "cool_down"):
+        following = {pk: target for pk, pose in pool.items() if (target := getattr(pose, link)) in pool}
+        done: set[int] = set()
+        for start in following:
+            if start in done:
+                continue
+            walk: dict[int, int] = {}
+            current = start
+            while current in following and current not in done and current not in walk:
+                walk[current] = len(walk)
+                current = following[current]
+            if current in walk:
+                looped.update(list(walk)[walk[current] :])
+            done.update(walk)
+    return {pk: pose for pk, pose in pool.items() if pk not in looped} if looped else pool
+
+
+def eligible(library: Iterable[PoseRecord], request: Request) -> dict[int, PoseRecord]:
+    """The poses the practice may use (rule 1), by id, in the library's order."""
+    rank = level_rank(request.level)
+    at_hand = request.props | ALWAYS_AT_HAND
+    left_out = request.leave_out
+    pool = {
+        pose.id: pose
+        for pose in library
+        if LEVEL_RANK.get(pose.level, len(LEVELS)) <= rank and pose.props <= at_hand and pose.slug not in left_out
+    }
+    return _without_loops(pool)
+
+
+class _Sequence:
+    """The practice as it grows: appending a pose brings its warm-up before it and its cool-down after."""
+
+    def __init__(self, pool: dict[int, PoseRecord]):
+        self.pool = pool
+        self.items: list[tuple[PoseRecord, str]] = []
+        self.placed: set[int] = set()
+
+    def unit(self, pose: PoseRecord) -> list[PoseRecord]:
+        """The poses appending `pose` would add, in order."""
+        out: list[PoseRecord] = []
+        placed = set(self.placed)
+        self._add(pose, out, placed, last=self.items[-1][0].id if self.items else None)
+        return out
+
+    def _add(self, pose: PoseRecord, out: list, placed: set, last: int | None) -> int | None:
+        warm = self.pool.get(pose.warm_up) if pose.warm_up is not None else None
+        if warm is not None and warm.id not in placed:
+            last = self._add(warm, out, placed, last)
+        if last == pose.id and self.pool.get(pose.cool_down) is None:
+            return last  # the same pose twice in a row is one longer hold, not two steps
+        out.append(pose)
+        placed.add(pose.id)
+        last = pose.id
+        cool = self.pool.get(pose.cool_down) if pose.cool_down is not None else None
+        if cool is not None:
+            last = self._add(cool, out, placed, last)
+        return last
+
+    def extend(self, poses: list[PoseRecord], section: str) -> None:
+        for pose in poses:
+            self.items.append((pose, section))
+            self.placed.add(pose.id)
+
+
+def opens_gently(pose: PoseRecord, warm_ups: set[int]) -> bool:
+    return pose.category in GENTLE_CATEGORIES or pose.id in warm_ups
+
+
+def _suggestions(library: Sequence[PoseRecord], request: Request, enough: int) -> tuple[str, ...]:
+    """What would change the answer: a higher level, a prop, a shorter length, another focus."""
+    tips = []
+    count = len([p for p in eligible(library, request).values() if request.focus.matches(p)])
+    rank = level_rank(request.level)
+    if rank + 1 < len(LEVELS):
+        higher = Request(**{**request.__dict__, "level": LEVELS[-1]})
+        more = len([p for p in eligible(library, higher).values() if request.focus.matches(p)]) - count
+        if more > 0:
+            tips.append(f"Choose a higher level: {more} more pose{'s' if more != 1 else ''} would fit.")
+    props = sorted({prop for pose in library for prop in pose.props} - request.props - ALWAYS_AT_HAND)
+    gains = []
+    for prop in props:
+        wider = Request(**{**request.__dict__, "props": request.props | {prop}})
+        more = len([p for p in eligible(library, wider).values() if request.focus.matches(p)]) - count
+        if more > 0:
+            gains.append((more, prop))
+    for more, prop in sorted(gains, key=lambda gain: (-gain[0], gain[1]))[:3]:
+        tips.append(f"Have a {prop.replace('-', ' ')} at hand: {more} more pose{'s' if more != 1 else ''} would fit.")
+    if request.leave_out:
+        tips.append("Leave out fewer poses.")
+    if request.focus != ANY_FOCUS:
+        tips.append("Choose another focus, or the whole body.")
+    if MIN_MINUTES <= enough < request.minutes:
+        tips.append(f"Choose a shorter practice: up to {enough} minutes can be made now.")
+    return tuple(tips)
+
+
+def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cannot:
+    """A practice for `request` from `library` by the rules above, or why there cannot be one.
+    The same library and request always give the same answer."""
+    if not MIN_MINUTES <= request.minutes <= MAX_MINUTES or request.level not in LEVELS:
+        return Cannot(f"A practice lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, at one of the levels.")
+    rng = random.Random(request.seed)
+    pool = eligible(library, request)
+    rest_pose = next((pose for pose in pool.values() if pose.slug == REST_POSE and not pose.both_sides), None)
+    poses = [pose for pose in pool.values() if pose is not rest_pose]
+    focus_poses = [pose for pose in poses if request.focus.matches(pose)]
+    if not focus_poses:
+        what = "pose" if request.focus == ANY_FOCUS else f"pose for “{request.focus.label}”"
+        return Cannot(
+            f"No {what} fits the level and the props at hand.",
+            _suggestions(library, request, 0),
+        )
+    warm_ups = {pose.warm_up for pose in pool.values() if pose.warm_up in pool}
+    gentle = [pose for pose in poses if opens_gently(pose, warm_ups)]
+    if not gentle:
+        return Cannot(
+            "No pose to open gently with (seated, kneeling, lying, or another pose's warm-up) fits the level "
+            "and the props at hand.",
+            _suggestions(library, request, 0),
+        )
+
+    total = request.minutes * 60
+    rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
+    rest_max = max(MIN_REST + 60, round(total * REST_SHARE_MAX))
+    # The focus poses are kept for the focus part when other gentle poses can open.
+    gentle = [pose for pose in gentle if not request.focus.matches(pose)] or gentle
+    openers = rng.sample(gentle, min(len(gentle), 1 + total // 1200))
+    others = [pose for pose in poses if not request.focus.matches(pose) and pose not in openers]
+    others = rng.sample(others, min(len(others), CANDIDATES))
+    focus_poses = rng.sample(focus_poses, min(len(focus_poses), CANDIDATES))
+    ordered_focus = sorted(focus_poses, key=lambda pose: LEVEL_RANK.get(pose.level, len(LEVELS)))
+    main_title = "Toward the whole body" if request.focus == ANY_FOCUS else f"Focus: {request.focus.label}"
+
+    def need(poses_: list[PoseRecord]) -> float:
+        """The scale the usual holds of `poses_` would need to fill the practice."""
+        stops = sum(2 if pose.both_sides else 1 for pose in poses_) + 1
+        holds = sum(usual_seconds(pose) for pose in poses_)
+        return (total - rest_target - TRANSITION_SECONDS * stops) / holds if holds else float("inf")
+
+    def grow(sequence: _Sequence, plan, after: list[PoseRecord] = ()) -> None:
+        """Append the units of `plan` in order while they fit, until the usual holds fill the practice.
+        `after` is what will follow these units, counted in the length."""
+        for pose, section, again in plan:
+            # A pose already done (as another's warm-up, say) waits for the second round.
+            if pose.id in sequence.placed and not again:
+                continue
+            current = [item for item, _ in sequence.items]
+            if current and need(current + list(after)) <= 1.0:
+                break
+            unit = sequence.unit(pose)
+            if not unit:
+                continue
+            if not current:
+                # Rule 2 is about the first pose of the first unit: a warm-up chain may come before the opener.
+                if not opens_gently(unit[0], warm_ups):
+                    continue
+            elif need(current + unit + list(after)) < MIN_SCALE + 0.1:
+                continue
+            sequence.extend(unit, section)
+            if need(current + unit + list(after)) <= 1.0:
+                break
+
+    def fill(openers_: list[PoseRecord], with_support: bool) -> list[tuple[PoseRecord, str]]:
+        opening = _Sequence(pool)
+        grow(opening, [(pose, "Arriving", False) for pose in openers_])
+        # The focus part first, so that the poses leading up to it only take the time it leaves.
+        focused = _Sequence(pool)
+        focused.extend([pose for pose, _ in opening.items], "Arriving")
+        # When the library runs short, the focus poses come round again, in the same order.
+        grow(
+            focused,
+            [(pose, main_title, False) for pose in ordered_focus]
+            + [(pose, "Second round", True) for pose in ordered_focus],
+        )
+        focus_part = focused.items[len(opening.items) :]
+        if not with_support:
+            return opening.items + focus_part
+        leading = _Sequence(pool)
+        leading.extend([pose for pose, _ in opening.items], "Arriving")
+        leading.items = list(opening.items)
+        grow(
+            leading,
+            [(pose, "Building up", False) for pose in others] + [(pose, "Building up", True) for pose in others],
+            after=[pose for pose, _ in focus_part],
+        )
+        return leading.items + focus_part
+
+    # A short practice may have no room for the poses outside the focus, or for a second opener.
+    for openers_, with_support in ((openers, True), (openers, False), (openers[:1], False)):
+        items = fill(openers_, with_support)
+        if items and (
+            request.focus == ANY_FOCUS
+            or any(request.focus.matches(pose) and section != "Arriving" for pose, section in items)
+        ):
+            break
+    else:
+        return Cannot(
+            f"The poses for “{request.focus.label}” that fit are too long for a practice this short.",
+            _suggestions(library, request, 0),
+        )
+
+    def planned(scale_: float) -> tuple[list[PlannedStep], int]:
+        steps_ = [
+            PlannedStep(pose, *scaled_hold(pose, scale_), both_sides=pose.both_sides, section=section)
+            for pose, section in items
+        ]
+        used_ = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps_) + TRANSITION_SECONDS
+        return steps_, total - used_
+
+    def largest_scale(rest_at_least: int) -> float:
+        """The longest holds that leave `rest_at_least` for the rest (holds round, so the rest only shrinks
+        as the scale grows)."""
+        low, high = MIN_SCALE, MAX_SCALE
+        if planned(high)[1] >= rest_at_least:
+            return high
+        for _ in range(20):
+            middle = (low + high) / 2
+            low, high = (middle, high) if planned(middle)[1] >= rest_at_least else (low, middle)
+        return low
+
+    scale = largest_scale(rest_target)
+    steps, rest = planned(scale)
+    if rest < rest_target:
+        scale = largest_scale(MIN_REST)
+        steps, rest = planned(scale)
+    used = total - rest
+    if rest < MIN_REST:
+        return Cannot(
+            "The poses that fit do not leave room for a three-minute rest at this length.",
+            _suggestions(library, request, 0),
+        )
+    if rest > rest_max:
+        seconds_made = used + rest_max
+        return Cannot(
+            "There are too few poses that fit to fill a practice this long.",
+            _suggestions(library, request, max(0, int(seconds_made // 60))),
+        )
+    if rest_pose is not None:
+        final = PlannedStep(rest_pose, "seconds", rest, both_sides=False, section="Rest")
+    else:
+        final = PlannedStep(None, "seconds", rest, both_sides=False, section="Rest", title="Rest")
+    return Practice(request=request, steps=(*steps, final), scale=scale)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practice"
+
+urlpatterns = [
+    path("new/", views.practice_new, name="new"),
+    path("new/cheatsheet/", views.practice_cheatsheet, name="new_cheatsheet"),
+    path("new/save/", views.practice_save, name="new_save"),
+    path("new/<str:token>/play/", views.practice_play_start, name="new_play_start"),
+    path("new/<str:token>/play/finish/", views.practice_play_finish, name="new_play_finish"),
+    path("new/<str:token>/play/<int:number>/", views.practice_play, name="new_play"),
+]
