@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("practice/", include("practice.urls")),
+    path("", include("webapp.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "workflow",
     "poses",
     "routines",
+    "practice",
+    "webapp",
 ]
 
 MIDDLEWARE = [
