@@ -399,6 +399,7 @@ PLAYER_ASSETS = [
     "js/offline.js",
     "js/sw-register.js",
     "icons/icon.svg",
+    "fonts/timer-digits.woff2",
 ]
 
 
