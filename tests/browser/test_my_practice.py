@@ -91,8 +91,16 @@ def test_a_practice_left_part_way_is_logged_as_not_finished(browser, live_server
 def test_streak_counts_days_in_a_row_and_the_week_counts_from_monday(browser, live_server):
     context, page = new_page(browser)
     entries = [
-        {"id": f"a{day}", "started": f"2026-05-0{day}T07:00:00Z", "date": f"2026-05-0{day}", "routine": "flow",
-         "title": "Morning Flow", "url": "/routines/flow/", "minutes": 10, "completed": True}
+        {
+            "id": f"a{day}",
+            "started": f"2026-05-0{day}T07:00:00Z",
+            "date": f"2026-05-0{day}",
+            "routine": "flow",
+            "title": "Morning Flow",
+            "url": "/routines/flow/",
+            "minutes": 10,
+            "completed": True,
+        }
         for day in [1, 2, 3]  # Friday to Sunday: last week, a streak that reaches yesterday
     ]
     page.add_init_script(f"localStorage.setItem('yogasite:practice-log', {json.dumps(json.dumps(entries))})")

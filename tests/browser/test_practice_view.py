@@ -180,7 +180,7 @@ def test_practice_view_fits_every_screen_readable_from_two_metres(browser, live_
             timer = page.locator("[data-bind=timer]")
             box, font = timer.bounding_box(), timer.evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)")
             if font < height / 4 or box["height"] > 1.2 * font:
-                problems.append(f"{name}: the countdown is {font:.0f} px on {box['height']:.0f} px, for a {height} px screen")
+                problems.append(f"{name}: the countdown is {font:.0f} px on {box['height']:.0f} px for {height} px")
             picture = page.locator("[data-bind=img]").bounding_box()
             if picture["height"] < height / 5:
                 problems.append(f"{name}: the picture is only {picture['height']:.0f} px high")
