@@ -18,6 +18,7 @@ from .models import (
     Muscle,
     Pose,
     PoseBenefit,
+    PoseCaution,
     PoseFAQ,
     PoseImage,
     PoseMistake,
@@ -173,7 +174,7 @@ class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
-    fields = ["preview", "file", "alt", "caption", "position"]
+    fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
 
@@ -196,6 +197,11 @@ class PoseTipInline(PoseTextInline):
 
 class PoseMistakeInline(PoseTextInline):
     model = PoseMistake
+
+
+class PoseCautionInline(PoseTextInline):
+    model = PoseCaution
+    verbose_name_plural = "take care if… (cautions)"
 
 
 class PoseFAQInline(SortableInlineMixin, admin.StackedInline):
@@ -250,6 +256,14 @@ class PoseAdmin(ContentAdmin):
         ),
         ("About the pose", {"fields": ["category", "level", "equipment", "tags", "video_url"]}),
         (
+            "Practising it",
+            {
+                "fields": ["sides", ("hold_value", "hold_kind")],
+                "description": "Used when a practice is built from the library: whether the pose is done on each "
+                "side, and how long it is usually held on one side.",
+            },
+        ),
+        (
             "Before and after",
             {
                 "fields": [("warm_up", "warm_up_note"), ("cool_down", "cool_down_note")],
@@ -270,6 +284,7 @@ class PoseAdmin(ContentAdmin):
         PoseBenefitInline,
         PoseTipInline,
         PoseMistakeInline,
+        PoseCautionInline,
         PoseFAQInline,
     ]
 

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +30,19 @@ class Level(models.TextChoices):
     BEGINNER = "beginner", "Beginner"
     INTERMEDIATE = "intermediate", "Intermediate"
     ADVANCED = "advanced", "Advanced"
+
+
+class Sides(models.TextChoices):
+    NONE = "none", "Once (no sides)"
+    BOTH = "both", "Both sides, one after the other"
+
+
+class HoldKind(models.TextChoices):
+    SECONDS = "seconds", "seconds"
+    BREATHS = "breaths", "breaths"
+
+
+HOLD_MIN, HOLD_MAX = 1, 3600
 
 
 class Status(models.TextChoices):
@@ -129,6 +142,7 @@ class PoseQuerySet(PublishableQuerySet):
         return self.select_related("category", "warm_up", "cool_down").prefetch_related(
             models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
             models.Prefetch("tips", queryset=PoseTip.objects.order_by("position")),
+            models.Prefetch("cautions", queryset=PoseCaution.objects.order_by("position")),
             models.Prefetch("benefits", queryset=PoseBenefit.objects.order_by("position")),
             models.Prefetch("mistakes", queryset=PoseMistake.objects.order_by("position")),
             models.Prefetch("faqs", queryset=PoseFAQ.objects.order_by("position")),
@@ -310,6 +324,26 @@ class Pose(Publishable):
     video_url = models.URLField(
         "video link", blank=True, validators=[validate_video_url], help_text="An https link to a YouTube or Vimeo page."
     )
+    sides = models.CharField(
+        max_length=4,
+        choices=Sides.choices,
+        default=Sides.NONE,
+        help_text="“Both sides” for a pose done on one side and then the other, such as a lunge or a twist.",
+    )
+    hold_value = models.PositiveIntegerField(
+        "usual hold",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(HOLD_MIN), MaxValueValidator(HOLD_MAX)],
+        help_text="How long the pose is usually held, on one side: 1 to 3600. Leave empty if there is no usual hold.",
+    )
+    hold_kind = models.CharField(
+        "counted in",
+        max_length=10,
+        choices=HoldKind.choices,
+        blank=True,
+        help_text="Seconds or breaths, for the usual hold.",
+    )
     search_names = models.TextField(editable=False, blank=True, help_text="Folded names for search.")
     tags = TaggableManager(blank=True, help_text="Free tags, separated by commas.")
 
@@ -321,6 +355,12 @@ class Pose(Publishable):
         constraints = [
             models.CheckConstraint(condition=~Q(warm_up=models.F("id")), name="pose_warm_up_not_self"),
             models.CheckConstraint(condition=~Q(cool_down=models.F("id")), name="pose_cool_down_not_self"),
+            # A usual hold is a number with its unit, or nothing at all.
+            models.CheckConstraint(
+                condition=Q(hold_value__isnull=True, hold_kind="")
+                | Q(hold_value__gte=HOLD_MIN, hold_value__lte=HOLD_MAX, hold_kind__in=HoldKind.values),
+                name="pose_hold_complete",
+            ),
         ]
 
     def __str__(self):
@@ -335,6 +375,10 @@ class Pose(Publishable):
             errors["warm_up"] = "A pose cannot be its own warm-up."
         if self.pk and self.cool_down_id == self.pk:
             errors["cool_down"] = "A pose cannot be its own cool-down."
+        if self.hold_value is not None and not self.hold_kind:
+            errors["hold_kind"] = "Say whether the usual hold is counted in seconds or breaths."
+        if self.hold_value is None and self.hold_kind:
+            errors["hold_value"] = "Give the usual hold as a number, or clear “counted in”."
         if errors:
             raise ValidationError(errors)
 
@@ -351,6 +395,18 @@ class Pose(Publishable):
     def main_image(self):
         images_ = list(self.images.all())
         return images_[0] if images_ else None
+
+    @property
+    def hold_label(self) -> str:
+        """The usual hold as people read it: "5 breaths", "30 seconds"; empty when there is none."""
+        if self.hold_value is None or not self.hold_kind:
+            return ""
+        unit = self.hold_kind if self.hold_value != 1 else self.hold_kind.rstrip("s")
+        return f"{self.hold_value} {unit}"
+
+    @property
+    def is_both_sides(self) -> bool:
+        return self.sides == Sides.BOTH
 
     @property
     def primary_muscles(self):
@@ -394,6 +450,16 @@ class PoseTip(PoseText):
 
     class Meta(PoseText.Meta):
         verbose_name = "pro tip"
+
+
+class PoseCaution(PoseText):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="cautions")
+    text = models.TextField(
+        help_text="Who should take care or skip the pose, and why: “Skip it with a recent back injury.” Plain text."
+    )
+
+    class Meta(PoseText.Meta):
+        verbose_name = "caution"
 
 
 class PoseBenefit(PoseText):
@@ -472,6 +538,19 @@ class BaseImage(models.Model):
         ),
     )
     caption = models.CharField(max_length=300, blank=True, help_text="Optional; shown under the picture.")
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who made the picture and under what licence: “Photo: A. Rao, CC BY 4.0”. Shown under it.",
+    )
+    side = models.CharField(
+        "side shown",
+        max_length=5,
+        choices=[("right", "Right"), ("left", "Left")],
+        blank=True,
+        help_text="Which side of the body the picture shows working. The player mirrors it for the other side; "
+        "leave empty for a picture that must never be mirrored.",
+    )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     renditions = models.JSONField(default=list, editable=False, blank=True)

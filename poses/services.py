@@ -8,6 +8,7 @@ from django.utils import timezone
 from .models import (
     Pose,
     PoseBenefit,
+    PoseCaution,
     PoseFAQ,
     PoseImage,
     PoseMistake,
@@ -19,7 +20,7 @@ from .models import (
 )
 
 # Every table that holds a part of one pose, copied whole when a pose is duplicated.
-POSE_PARTS = (PoseStep, PoseTip, PoseBenefit, PoseMistake, PoseOtherName, PoseFAQ, PoseMuscle, PoseImage)
+POSE_PARTS = (PoseStep, PoseTip, PoseBenefit, PoseMistake, PoseCaution, PoseOtherName, PoseFAQ, PoseMuscle, PoseImage)
 
 
 def copy_slug(model: type[models.Model], slug: str, max_length: int = 80) -> str:

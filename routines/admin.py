@@ -9,10 +9,10 @@ from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
-from workflow.editing import ContentAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
 
 from . import services, timing
-from .models import Routine, RoutineImage, RoutineStep, StepVariation
+from .models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
 
@@ -20,7 +20,10 @@ VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
 register_versions(StepVariation)
 register_versions(RoutineStep, follow=["variations"])
 register_versions(RoutineImage)
-register_versions(Routine, follow=["steps", "images"])
+register_versions(RelatedRoutine)
+register_versions(Routine, follow=["steps", "images", "related_links"])
+register_versions(AuthorImage)
+register_versions(Author, follow=["image"])
 
 
 def variation_field(level: Level) -> forms.CharField:
@@ -148,7 +151,7 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
-    fields = ["preview", "file", "alt", "caption", "position"]
+    fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
 
@@ -159,9 +162,45 @@ class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
         return format_html('<img src="{}" alt="" width="120" loading="lazy">', image.thumbnail_url)
 
 
+class RelatedRoutineInline(SortableInlineMixin, admin.TabularInline):
+    model = RelatedRoutine
+    fk_name = "routine"
+    fields = ["related", "position"]
+    autocomplete_fields = ["related"]
+    extra = 0
+    verbose_name_plural = "related routines (suggested after this one, in this order)"
+
+
+class AuthorImageInline(admin.StackedInline):
+    model = AuthorImage
+    fields = ["file", "alt", "credit"]
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "portrait"
+
+
+@admin.register(Author)
+class AuthorAdmin(VersionedAdmin):
+    list_display = ["name", "slug", "routine_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "slug", "bio", "user"]
+    autocomplete_fields = ["user"]
+    inlines = [AuthorImageInline]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(routine_count=Count("routines", distinct=True))
+
+    @admin.display(description="routines", ordering="routine_count")
+    def routine_count(self, obj):
+        return obj.routine_count
+
+
 @admin.register(Routine)
 class RoutineAdmin(ContentAdmin):
-    inlines = [RoutineStepInline, RoutineImageInline]
+    inlines = [RoutineStepInline, RoutineImageInline, RelatedRoutineInline]
+    autocomplete_fields = ["author"]
     list_display = ["thumbnail", "title", "level", "duration", "step_count", "status_shown", "updated_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["level", "status", "tags"]
@@ -172,12 +211,13 @@ class RoutineAdmin(ContentAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "level", "summary", "tags"]}),
+        (None, {"fields": ["title", "slug", "author", "level", "summary", "tags"]}),
         (
             "Timing",
             {
-                "fields": ["duration_summary", "breath_seconds"],
-                "description": "The duration is computed from the steps below each time you save.",
+                "fields": ["duration_summary", "breath_seconds", "transition_seconds"],
+                "description": "The duration is computed from the steps below, and the time to move into each "
+                "stop, each time you save.",
             },
         ),
         ("Introduction and safety", {"fields": ["body", "safety_note"]}),
@@ -234,7 +274,12 @@ class RoutineAdmin(ContentAdmin):
             "",
             "<li>{}: {}</li>",
             (
-                (group.title, timing.format_duration(timing.routine_seconds(group.steps, routine.breath_seconds)))
+                (
+                    group.title,
+                    timing.format_duration(
+                        timing.routine_seconds(group.steps, routine.breath_seconds, routine.transition_seconds)
+                    ),
+                )
                 for group in titled
             ),
         )

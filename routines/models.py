@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +24,7 @@ from . import timing
 HOLD_MIN, HOLD_MAX = 1, 3600
 REPETITIONS_MIN, REPETITIONS_MAX = 1, 100
 BREATH_MIN, BREATH_MAX = Decimal(2), Decimal(15)
+TRANSITION_MIN, TRANSITION_MAX = 0, 30
 
 # Levels sort alphabetically as advanced, beginner, intermediate; people expect them easiest first.
 LEVEL_ORDER = models.Case(
@@ -66,6 +68,53 @@ class RoutineQuerySet(PublishableQuerySet):
         )
 
 
+class Author(models.Model):
+    """The public face of a person who writes routines: a byline with a portrait and a short bio. It
+    need not be an account of the site; an account may be linked to it."""
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[slug_validator],
+        help_text="The end of the author's address, after /authors/.",
+    )
+    name = models.CharField(max_length=120, help_text="The name shown in a byline: “Mira Sol”.")
+    bio = models.TextField(blank=True, help_text="One or two plain sentences, shown under the byline.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        verbose_name="account",
+        help_text="Optional: the site account of this author, if they edit here.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authors:author_detail", args=[self.slug])
+
+    @property
+    def portrait(self):
+        """The author's picture, or None (a missing one-to-one row raises otherwise)."""
+        try:
+            return self.image
+        except AuthorImage.DoesNotExist:
+            return None
+
+
+class AuthorImage(BaseImage):
+    author = models.OneToOneField(Author, on_delete=models.CASCADE, related_name="image")
+
+    class Meta:
+        verbose_name = "portrait"
+
+
 class Routine(Publishable):
     title = models.CharField(max_length=160, help_text="What practitioners see first: “Back Strengthening Flow”.")
     slug = models.SlugField(
@@ -99,6 +148,21 @@ class Routine(Publishable):
         validators=[MinValueValidator(BREATH_MIN), MaxValueValidator(BREATH_MAX)],
         help_text="In seconds, from 2 to 15. Times the steps held for a number of breaths.",
     )
+    transition_seconds = models.PositiveSmallIntegerField(
+        "time to move into each stop",
+        default=5,
+        validators=[MinValueValidator(TRANSITION_MIN), MaxValueValidator(TRANSITION_MAX)],
+        help_text="In seconds, from 0 to 30: the player's get-ready time before each stop and at each change of "
+        "side. Counted in the duration.",
+    )
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routines",
+        help_text="Shown as the routine's byline.",
+    )
     duration_seconds = models.PositiveIntegerField(
         "duration",
         default=0,
@@ -115,6 +179,10 @@ class Routine(Publishable):
             models.CheckConstraint(
                 condition=Q(breath_seconds__gte=BREATH_MIN, breath_seconds__lte=BREATH_MAX),
                 name="routine_breath_seconds_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(transition_seconds__gte=TRANSITION_MIN, transition_seconds__lte=TRANSITION_MAX),
+                name="routine_transition_seconds_range",
             ),
         ]
 
@@ -133,6 +201,36 @@ class Routine(Publishable):
     def sections(self) -> list[timing.Section]:
         """The steps grouped into sections, from the (prefetched) steps."""
         return timing.sections(list(self.steps.all()))
+
+
+class RelatedRoutine(models.Model):
+    """A routine an editor chose to suggest after another, in the editor's order."""
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(
+        Routine,
+        on_delete=models.CASCADE,
+        related_name="related_from",
+        verbose_name="related routine",
+        help_text="Start typing a routine's title.",
+    )
+    # A sort key, not an identity: no unique constraint, so reordering never collides.
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "related routine"
+        constraints = [
+            models.UniqueConstraint(fields=["routine", "related"], name="unique_related_routine"),
+            models.CheckConstraint(condition=~Q(related=models.F("routine")), name="related_routine_not_self"),
+        ]
+
+    def __str__(self):
+        return str(self.related)
+
+    def clean(self):
+        if self.routine_id and self.routine_id == self.related_id:
+            raise ValidationError({"related": "A routine cannot be related to itself."})
 
 
 class RoutineImage(BaseImage):

@@ -5,7 +5,7 @@ from django.db import transaction
 from poses.services import copy_rows, copy_slug
 
 from . import timing
-from .models import Routine, RoutineImage, RoutineStep, StepVariation
+from .models import RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 
 @transaction.atomic
@@ -13,7 +13,7 @@ def refresh_duration(*, routine: Routine) -> int:
     """Recompute the routine's stored duration from its saved steps and keep it. Call it after the steps
     change (the admin does after saving its inlines; the content import after writing a routine)."""
     steps = RoutineStep.objects.filter(routine=routine).only("hold_kind", "hold_value", "repetitions", "sides")
-    seconds = timing.routine_seconds(steps, routine.breath_seconds)
+    seconds = timing.routine_seconds(steps, routine.breath_seconds, routine.transition_seconds)
     if seconds != routine.duration_seconds or routine.pk is None:
         # update() rather than save(): a stored figure changing is not an editor's change.
         Routine.objects.filter(pk=routine.pk).update(duration_seconds=seconds)
@@ -34,6 +34,8 @@ def duplicate_routine(*, routine: Routine) -> Routine:
         level=routine.level,
         video_url=routine.video_url,
         breath_seconds=routine.breath_seconds,
+        transition_seconds=routine.transition_seconds,
+        author=routine.author,
         duration_seconds=routine.duration_seconds,
     )
     copy.full_clean()
@@ -48,5 +50,6 @@ def duplicate_routine(*, routine: Routine) -> Routine:
             StepVariation(step=step, level=v.level, instructions=v.instructions) for v in variations
         )
     copy_rows(RoutineImage, routine.images.all(), routine=copy)
+    copy_rows(RelatedRoutine, routine.related_links.all(), routine=copy)
     refresh_duration(routine=copy)
     return copy

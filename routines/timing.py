@@ -2,7 +2,8 @@
 
 This is the one place the duration rule lives (CONTENT-FORMAT.md, "Duration"): one repetition
 lasts the hold in seconds, or the hold in breaths × the routine's breath length; a step lasts
-that × repetitions × 2 when it is done on both sides; a routine lasts the sum of its steps.
+that × repetitions × 2 when it is done on both sides; a routine lasts the sum of its steps, plus
+the routine's transition time for each player stop (a step on both sides is two stops).
 
 Pure functions over anything shaped like a step (hold_kind, hold_value, repetitions, sides,
 first_side, starts_section, section_title): no queries, so the admin, the pages, the player
@@ -41,9 +42,16 @@ def step_seconds(step: Any, breath_seconds: Decimal | float | int) -> float:
     return rep_seconds(step, breath_seconds) * step.repetitions * sides
 
 
-def routine_seconds(steps: Iterable[Any], breath_seconds: Decimal | float | int) -> int:
-    """How long a routine lasts, in whole seconds."""
-    return round_seconds(sum(step_seconds(step, breath_seconds) for step in steps))
+def stop_count(step: Any) -> int:
+    """How many player stops a step makes: two when it is done on both sides."""
+    return 2 if step.sides == "both" else 1
+
+
+def routine_seconds(steps: Iterable[Any], breath_seconds: Decimal | float | int, transition_seconds: int = 0) -> int:
+    """How long a routine lasts, in whole seconds: its steps, and `transition_seconds` before each stop."""
+    return round_seconds(
+        sum(step_seconds(step, breath_seconds) + transition_seconds * stop_count(step) for step in steps)
+    )
 
 
 class Section(NamedTuple):

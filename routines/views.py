@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -17,7 +18,7 @@ from poses.models import Level
 from poses.views import HOME
 
 from . import timing
-from .models import Routine
+from .models import Author, AuthorImage, Routine
 
 # Bands on the stored duration, in seconds: (label, more than, at most). A routine of exactly
 # 20 minutes is in "10 to 20", one of exactly 10 minutes is not "under 10".
@@ -429,3 +430,22 @@ def player_offline(request, slug):
     return JsonResponse(
         {"slug": routine.slug, "title": routine.title, "url": routine.get_absolute_url(), "urls": unique}
     )
+
+
+class AuthorDetailView(DetailView):
+    """An author's byline page: portrait, bio and the routines they wrote that visitors may see."""
+
+    template_name = "routines/author_detail.html"
+    context_object_name = "author"
+
+    def get_queryset(self):
+        return Author.objects.prefetch_related(models.Prefetch("image", queryset=AuthorImage.objects.all()))
+
+    def get_context_data(self, **kwargs):
+        author = self.object
+        routines = list(Routine.objects.published().filter(author=author).for_listing().order_by("title"))
+        return super().get_context_data(
+            routines=routines,
+            breadcrumbs=[HOME, routines_crumb(), (author.name, None)],
+            **kwargs,
+        )

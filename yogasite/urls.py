@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("authors/", include("routines.author_urls")),
     path("practice/", include("practice.urls")),
     path("", include("webapp.urls")),
 ]

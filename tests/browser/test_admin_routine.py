@@ -91,8 +91,8 @@ def test_an_editor_builds_and_reorders_a_routine_on_one_page(live_server, editor
     assert (steps[0].sides, steps[0].first_side) == ("both", "left")
     assert steps[1].variations.get().instructions == "Keep the forearms on the mat."
     assert steps[3].advance == "manual" and steps[3].pose is None
-    # 30 s × 2 sides + 10 breaths × 5 s + 60 s + 120 s
-    assert routine.duration_seconds == 290
+    # 30 s × 2 sides + 10 breaths × 5 s + 60 s + 120 s, and 5 s to move into each of 5 stops
+    assert routine.duration_seconds == 290 + 25
 
     summary = page.locator(".field-duration_summary").inner_text()
     assert "5 min — 4 steps, 2 sections" in summary and "Rest and release: 3 min" in summary

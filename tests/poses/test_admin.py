@@ -176,7 +176,17 @@ def test_the_form_loads_the_reordering_script_and_marks_every_position_field(adm
     position_inputs = re.findall(r"<input[^>]*name=\"[\w-]+-position\"[^>]*>", html)
     templates = [tag for tag in position_inputs if "__prefix__" in tag]
     prefixes = {re.search(r'name="(\w+)-__prefix__-position"', tag).group(1) for tag in templates}
-    assert prefixes == {"steps", "tips", "benefits", "mistakes", "faqs", "other_names", "images", "pose_muscles"}
+    assert prefixes == {
+        "steps",
+        "tips",
+        "benefits",
+        "mistakes",
+        "cautions",
+        "faqs",
+        "other_names",
+        "images",
+        "pose_muscles",
+    }
     assert all('data-sortable-position="hidden"' in tag for tag in position_inputs)
 
 

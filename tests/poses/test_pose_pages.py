@@ -255,9 +255,9 @@ def test_pose_page_query_count_does_not_grow_with_content(client, django_assert_
         if n % 2:
             other.equipment.add(EquipmentFactory())
     assert PoseStep.objects.filter(pose=big).count() == 20
-    # The pose and its 11 kinds of parts, 2 each for the warm-up's and cool-down's steps and
+    # The pose and its 12 kinds of parts, 2 each for the warm-up's and cool-down's steps and
     # pictures, 3 for the poses with other props, 2 for the related poses.
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get("/poses/big/")
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') >= 12

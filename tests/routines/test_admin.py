@@ -42,6 +42,12 @@ def routine_form(steps, *, initial_steps=0, **fields):
         "summary": "",
         "tags": "back, strength",
         "breath_seconds": "4.5",
+        "transition_seconds": "5",
+        "author": "",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
         "body": "",
         "safety_note": "",
         "video_url": "",
@@ -106,8 +112,8 @@ def test_the_routine_page_creates_a_routine_with_steps_variations_and_its_durati
         ("intermediate", "Hands light."),
         ("advanced", "Lift the hands."),
     ]
-    # 10 breaths × 4.5 s + 20 s × 3 × 2 sides + 60 s
-    assert routine.duration_seconds == 45 + 120 + 60
+    # 10 breaths × 4.5 s + 20 s × 3 × 2 sides + 60 s, and 5 s to move into each of 4 stops
+    assert routine.duration_seconds == 45 + 120 + 60 + 20
     assert sorted(routine.tags.names()) == ["back", "strength"]
 
 
@@ -142,7 +148,7 @@ def test_editing_steps_updates_variations_and_the_duration(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302
     routine.refresh_from_db()
-    assert routine.duration_seconds == 120
+    assert routine.duration_seconds == 120 + 5
     assert [(v.level, v.instructions) for v in step.variations.all()] == [("advanced", "New")]
 
     listing = admin_client.get(reverse("admin:routines_routine_changelist")).content.decode()

@@ -27,7 +27,7 @@ def snapshot(routine) -> dict:
     variations, and the stored duration, which must match the steps."""
     routine = Routine.objects.get(pk=routine.pk)
     steps = list(RoutineStep.objects.filter(routine=routine).order_by("position", "pk").prefetch_related("variations"))
-    assert routine.duration_seconds == timing.routine_seconds(steps, routine.breath_seconds)
+    assert routine.duration_seconds == timing.routine_seconds(steps, routine.breath_seconds, routine.transition_seconds)
     return {
         "steps": [
             (

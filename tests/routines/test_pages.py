@@ -76,7 +76,8 @@ def routine():
 
 
 def one_step_routine(seconds: int, **fields):
-    routine = RoutineFactory(**fields)
+    """A routine that lasts exactly `seconds`: one stop, with no time to move into it."""
+    routine = RoutineFactory(transition_seconds=0, **fields)
     RoutineStepFactory(routine=routine, position=0, hold_kind="seconds", hold_value=seconds)
     refresh_duration(routine=routine)
     return routine
@@ -245,7 +246,8 @@ def test_search_engines_get_a_howto_and_link_previews(client, routine):
     markup = page(client, "/routines/flow/")
     howto = jsonld(markup, "HowTo")
     assert howto["name"] == "Morning Flow"
-    assert howto["totalTime"] == "PT4M40S"
+    # 280 s of holds and 5 s to move into each of 8 stops
+    assert howto["totalTime"] == "PT5M20S"
     assert [step["name"] for step in howto["step"]] == [
         "Flow Pose 1",
         "Flow Pose 2",

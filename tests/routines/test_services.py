@@ -13,8 +13,18 @@ def test_refresh_duration_stores_the_computed_duration():
     routine = RoutineFactory(breath_seconds=Decimal("4.5"))
     RoutineStepFactory(routine=routine, hold_kind="seconds", hold_value=60, repetitions=2)
     RoutineStepFactory(routine=routine, hold_kind="breaths", hold_value=5, sides="both")
-    assert refresh_duration(routine=routine) == 165
-    assert Routine.objects.get(pk=routine.pk).duration_seconds == 165
+    # 120 s + 5 breaths × 4.5 s × 2 sides = 165 s of holds, and 5 s to move into each of 3 stops
+    assert refresh_duration(routine=routine) == 165 + 15
+    assert Routine.objects.get(pk=routine.pk).duration_seconds == 180
+
+
+def test_refresh_duration_follows_the_time_between_stops():
+    routine = RoutineFactory(transition_seconds=0)
+    RoutineStepFactory(routine=routine, hold_kind="seconds", hold_value=60, sides="both")
+    assert refresh_duration(routine=routine) == 120
+    routine.transition_seconds = 12
+    routine.save()
+    assert refresh_duration(routine=routine) == 144
 
 
 def test_refresh_duration_follows_a_new_breath_length():
@@ -24,7 +34,7 @@ def test_refresh_duration_follows_a_new_breath_length():
     routine.breath_seconds = Decimal(3)
     routine.save()
     refresh_duration(routine=routine)
-    assert Routine.objects.get(pk=routine.pk).duration_seconds == 30
+    assert Routine.objects.get(pk=routine.pk).duration_seconds == 30 + 5
 
 
 def test_duplicate_is_a_draft_with_the_same_steps_variations_tags_and_images():
@@ -49,5 +59,6 @@ def test_duplicate_is_a_draft_with_the_same_steps_variations_tags_and_images():
     assert [(v.level, v.instructions) for v in steps[0].variations.all()] == [("advanced", "Lift higher.")]
     assert sorted(t.name for t in copy.tags.all()) == ["back", "strength"]
     assert copy.images.get().file.name == original.images.get().file.name
-    assert copy.duration_seconds == original.duration_seconds == 90
+    # Two sides of 30 s and a rest of 30 s, with 5 s before each of the three stops
+    assert copy.duration_seconds == original.duration_seconds == 105
     assert original.steps.count() == 2

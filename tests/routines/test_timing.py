@@ -56,6 +56,13 @@ def test_a_routine_lasts_the_sum_of_its_steps_in_whole_seconds():
     assert timing.routine_seconds([], Decimal(5)) == 0
 
 
+def test_the_time_to_move_into_each_stop_counts_once_per_stop():
+    steps = [step(hold=60), step(hold=20, repetitions=3, sides="both"), step(hold=10)]
+    # 60 + 120 + 10 = 190 s of holds; four stops (the both-sided step is two) × 5 s
+    assert timing.routine_seconds(steps, Decimal(5), 5) == 190 + 20
+    assert timing.routine_seconds(steps, Decimal(5), 0) == 190
+
+
 def test_a_both_sided_step_is_two_stops_first_side_first():
     stops = timing.expand_stops(routine(step(title="Twist", sides="both", first_side="left")))
     assert [(s.side, s.side_label, s.title) for s in stops] == [
@@ -119,6 +126,14 @@ def test_the_total_of_the_stops_is_the_routine_duration():
     steps = [step(hold=7, kind="breaths", sides="both", repetitions=3), step(hold=33)]
     stops = timing.expand_stops(routine(*steps, breath="4.5", transition=0))
     assert round(stops[0].remaining) == timing.routine_seconds(steps, Decimal("4.5"))
+
+
+def test_what_remains_counts_the_time_to_move_into_each_stop_left():
+    steps = [step(hold=7, kind="breaths", sides="both", repetitions=3), step(hold=33)]
+    stops = timing.expand_stops(routine(*steps, breath="4.5", transition=6))
+    assert round(stops[0].remaining) == timing.routine_seconds(steps, Decimal("4.5"), 6)
+    # Before the last stop: its own move-in time and hold.
+    assert stops[-1].remaining == 6 + 33
 
 
 def test_sections_group_runs_of_steps():

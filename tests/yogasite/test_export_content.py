@@ -8,7 +8,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from poses.models import Category, Equipment, Muscle, Pose
-from routines.models import Routine
+from routines.models import Author, AuthorImage, RelatedRoutine, Routine
 from tests.factories import (
     CategoryFactory,
     EquipmentFactory,
@@ -37,11 +37,12 @@ def _texts(parts) -> list[str]:
     return [part.text for part in parts.order_by("position", "pk")]
 
 
+def _image(i) -> tuple:
+    return (i.alt, i.caption, i.credit, i.side, i.width, i.height, [r["width"] for r in i.renditions])
+
+
 def _images(images) -> list[tuple]:
-    return [
-        (i.alt, i.caption, i.width, i.height, [r["width"] for r in i.renditions])
-        for i in images.order_by("position", "pk")
-    ]
+    return [_image(i) for i in images.order_by("position", "pk")]
 
 
 def site_dump() -> dict:
@@ -52,6 +53,10 @@ def site_dump() -> dict:
     references = {
         model.__name__: sorted(model.objects.values_list("slug", "name", "description"))
         for model in (Muscle, Equipment, Category)
+    }
+    authors = {
+        author.slug: (author.name, author.bio, _image(author.portrait) if author.portrait else None)
+        for author in Author.objects.order_by("slug")
     }
     poses = {}
     for pose in Pose.objects.order_by("slug"):
@@ -66,6 +71,9 @@ def site_dump() -> dict:
                 pose.status,
                 pose.published_at,
                 pose.search_names,
+                pose.sides,
+                pose.hold_kind,
+                pose.hold_value,
             ),
             "links": (
                 pose.warm_up.slug if pose.warm_up else None,
@@ -77,6 +85,7 @@ def site_dump() -> dict:
             "tips": _texts(pose.tips),
             "benefits": _texts(pose.benefits),
             "mistakes": _texts(pose.mistakes),
+            "cautions": _texts(pose.cautions),
             "other_names": list(pose.other_names.order_by("position").values_list("name", flat=True)),
             "faqs": list(pose.faqs.order_by("position").values_list("question", "answer")),
             "muscles": list(pose.pose_muscles.order_by("role", "position").values_list("muscle__slug", "role")),
@@ -113,19 +122,25 @@ def site_dump() -> dict:
                 routine.level,
                 routine.video_url,
                 routine.breath_seconds,
+                routine.transition_seconds,
+                routine.author.slug if routine.author else None,
                 routine.duration_seconds,
                 routine.status,
                 routine.published_at,
             ),
             "steps": steps,
+            "related": list(routine.related_links.order_by("position").values_list("related__slug", flat=True)),
             "tags": sorted(routine.tags.names()),
             "images": _images(routine.images),
         }
-    return {"references": references, "poses": poses, "routines": routines}
+    return {"references": references, "authors": authors, "poses": poses, "routines": routines}
 
 
 def build_site():
     """A site as editors build it in the admin, with every kind of record and part."""
+    author = Author.objects.create(slug="mira-sol", name="Mira Sol", bio="Teaches slow flows.")
+    AuthorImage.objects.create(author=author, file=image_upload("mira.png", color="#335577"), alt="Mira", credit="Self")
+    Author.objects.create(slug="no-portrait", name="No Portrait")
     back, hips = MuscleFactory(slug="lower-back", name="Lower Back"), MuscleFactory(slug="glutes", name="Glutes")
     MuscleFactory(slug="unused", name="Unused", description="")
     strap = EquipmentFactory(slug="strap", name="Strap")
@@ -145,6 +160,12 @@ def build_site():
         cool_down=child,
         video_url="https://youtu.be/abc",
     )
+    backbend = Pose.objects.get(slug="backbend")
+    backbend.sides, backbend.hold_kind, backbend.hold_value = "both", "breaths", 5
+    backbend.save()
+    backbend.cautions.create(text="Skip it with a wrist injury.", position=0)
+    backbend.cautions.create(text="Go gently with a stiff back.", position=1)
+    backbend.images.filter(position=0).update(credit="Drawing: the studio, CC0", side="right")
     PoseFactory(
         slug="scheduled",
         name="Scheduled",
@@ -155,16 +176,26 @@ def build_site():
     PoseFactory(slug="draft-pose", name="Draft", status="draft", published_at=None)
     flow_poses = routine_poses()
     routine = complete_routine(
-        steps=7, poses=flow_poses, slug="flow", title="Flow", breath_seconds="4.5", tags=["morning"]
+        steps=7,
+        poses=flow_poses,
+        slug="flow",
+        title="Flow",
+        breath_seconds="4.5",
+        tags=["morning"],
+        transition_seconds=8,
+        author=author,
     )
-    RoutineImageFactory(routine=routine, position=0, file=image_upload("routine.png", color="#224466"))
-    complete_routine(
+    RoutineImageFactory(routine=routine, position=0, file=image_upload("routine.png", color="#224466"), side="left")
+    draft = complete_routine(
         steps=2, poses=flow_poses, slug="draft-flow", title="Draft Flow", status="draft", published_at=None
     )
+    RelatedRoutine.objects.create(routine=routine, related=draft, position=0)
+    RelatedRoutine.objects.create(routine=draft, related=routine, position=0)
 
 
 def empty_site():
     Routine.objects.all().delete()
+    Author.objects.all().delete()
     Pose.objects.update(warm_up=None, cool_down=None)
     Pose.objects.all().delete()
     for model in (Muscle, Equipment, Category, Tag):
@@ -219,6 +250,7 @@ def test_importing_an_export_into_the_same_site_changes_nothing(tmp_path, settin
         "muscles": (0, 0, 3),
         "equipment": (0, 0, Equipment.objects.count()),
         "categories": (0, 0, Category.objects.count()),
+        "authors": (0, 0, 2),
         "poses": (0, 0, 7),
         "routines": (0, 0, 2),
     }

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from poses.models import Category, Equipment, Muscle, Pose, PoseImage, PoseMuscle
-from routines.models import Routine, RoutineStep
+from routines.models import Author, Routine, RoutineStep
 from tests.factories import PoseFactory, image_bytes, png_bomb
 from yogasite.content import importer
 
@@ -95,6 +95,15 @@ def full_document(folder: Path) -> dict:
     """Every kind and every part, with a warm-up that names a pose further down."""
     return document(
         **copy.deepcopy(REFERENCES),
+        authors=[
+            {
+                "slug": "mira-sol",
+                "name": "Mira Sol",
+                "bio": "Teaches slow flows.",
+                "image": {"file": picture(folder, "images/mira.png", color="#335577"), "alt": "Mira smiling"},
+            },
+            {"slug": "ada-lin", "name": "Ada Lin"},
+        ],
         poses=[
             {
                 "slug": "sphinx-pose",
@@ -113,6 +122,9 @@ def full_document(folder: Path) -> dict:
                 "mistakes": ["Shrugging the shoulders."],
                 "warm_up": {"pose": "childs-pose", "note": "Lengthens the back first."},
                 "cool_down": {"pose": "childs-pose"},
+                "cautions": ["Skip it with a recent back injury.", "Keep it low in late pregnancy."],
+                "sides": "none",
+                "hold": {"breaths": 8},
                 "faqs": [{"question": "Is it safe for a sore back?", "answer": "Go gently."}],
                 "images": [
                     {"file": picture(folder, "images/sphinx.png"), "alt": "A person propped on the forearms"},
@@ -120,13 +132,21 @@ def full_document(folder: Path) -> dict:
                         "file": picture(folder, "images/sphinx-side.jpg", color="#aa5533", fmt="JPEG"),
                         "alt": "The same from the side",
                         "caption": "Side view",
+                        "credit": "Photo: A. Rao, CC BY 4.0",
+                        "side": "left",
                     },
                 ],
                 "video_url": "https://www.youtube.com/watch?v=abc",
                 "status": "published",
                 "published_at": "2025-03-01T09:00:00+01:00",
             },
-            {"slug": "childs-pose", "name": "Child's Pose", "steps": ["Kneel and fold forward."]},
+            {
+                "slug": "childs-pose",
+                "name": "Child's Pose",
+                "steps": ["Kneel and fold forward."],
+                "sides": "both",
+                "hold": {"seconds": 60},
+            },
         ],
         routines=[
             {
@@ -140,6 +160,9 @@ def full_document(folder: Path) -> dict:
                 "images": [{"file": "images/sphinx.png", "alt": "A person in Sphinx Pose"}],
                 "video_url": "https://vimeo.com/123",
                 "breath_seconds": 4.5,
+                "transition_seconds": 0,
+                "author": "mira-sol",
+                "related": ["short-break"],
                 "sections": [
                     {
                         "title": "Arrive",
@@ -166,7 +189,15 @@ def full_document(folder: Path) -> dict:
                     },
                 ],
                 "status": "draft",
-            }
+            },
+            {
+                "slug": "short-break",
+                "title": "Short Break",
+                "author": "ada-lin",
+                "related": ["back-break"],
+                "transition_seconds": 10,
+                "sections": [{"steps": [{"pose": "childs-pose", "hold": {"seconds": 30}}]}],
+            },
         ],
     )
 
@@ -207,8 +238,9 @@ def test_import_creates_every_record_with_its_parts(tmp_path, media):
         "muscles": (3, 0, 0),
         "equipment": (2, 0, 0),
         "categories": (1, 0, 0),
+        "authors": (2, 0, 0),
         "poses": (2, 0, 0),
-        "routines": (1, 0, 0),
+        "routines": (2, 0, 0),
     }
     assert Muscle.objects.get(slug="lower-back").description == "Steadies the spine."
     assert Category.objects.get(slug="backbend").name == "Backbends"
@@ -231,6 +263,11 @@ def test_import_creates_every_record_with_its_parts(tmp_path, media):
     assert [b.text for b in pose.benefits.all()] == ["Strengthens the back.", "Opens the chest."]
     assert [m.text for m in pose.mistakes.all()] == ["Shrugging the shoulders."]
     assert [(f.question, f.answer) for f in pose.faqs.all()] == [("Is it safe for a sore back?", "Go gently.")]
+    assert [c.text for c in pose.cautions.all()] == [
+        "Skip it with a recent back injury.",
+        "Keep it low in late pregnancy.",
+    ]
+    assert (pose.sides, pose.hold_kind, pose.hold_value, pose.hold_label) == ("none", "breaths", 8, "8 breaths")
     assert sorted(t.name for t in pose.tags.all()) == ["back", "gentle"]
     assert sorted(e.slug for e in pose.equipment.all()) == ["block", "mat"]
     assert (pose.warm_up.slug, pose.warm_up_note) == ("childs-pose", "Lengthens the back first.")
@@ -243,6 +280,7 @@ def test_import_creates_every_record_with_its_parts(tmp_path, media):
     first, second = pose.images.all()
     assert (first.alt, first.caption, first.width, first.height) == ("A person propped on the forearms", "", 700, 500)
     assert (second.caption, second.file.name.endswith("/original.jpg")) == ("Side view", True)
+    assert (first.credit, first.side, second.credit, second.side) == ("", "", "Photo: A. Rao, CC BY 4.0", "left")
     assert [r["width"] for r in first.renditions] == [320, 640, 700]
     assert all((media / r["name"]).is_file() for r in first.renditions)
     assert (media / first.file.name).is_file()
@@ -250,6 +288,16 @@ def test_import_creates_every_record_with_its_parts(tmp_path, media):
 
     child = Pose.objects.get(slug="childs-pose")
     assert child.status == "draft" and child.published_at is None and child.level == "beginner"
+    assert (child.sides, child.hold_label, child.cautions.count()) == ("both", "60 seconds", 0)
+
+    mira = Author.objects.get(slug="mira-sol")
+    assert (mira.name, mira.bio, mira.portrait.alt, mira.portrait.width) == (
+        "Mira Sol",
+        "Teaches slow flows.",
+        "Mira smiling",
+        700,
+    )
+    assert Author.objects.get(slug="ada-lin").portrait is None
 
 
 def test_import_builds_routine_sections_steps_and_duration(tmp_path):
@@ -279,8 +327,14 @@ def test_import_builds_routine_sections_steps_and_duration(tmp_path):
         ("beginner", "Stay low."),
         ("advanced", "Straighten the arms."),
     ]
-    # 10 breaths × 4.5 s + 15 s + 30 s × 2 rounds × 2 sides
+    assert (routine.author.slug, routine.transition_seconds) == ("mira-sol", 0)
+    assert [link.related.slug for link in routine.related_links.all()] == ["short-break"]
+    # 10 breaths × 4.5 s + 15 s + 30 s × 2 rounds × 2 sides, with no time between stops
     assert routine.duration_seconds == 45 + 15 + 120
+    short = Routine.objects.get(slug="short-break")
+    # 30 s, and 10 s to move into its one stop
+    assert (short.duration_seconds, short.author.slug) == (40, "ada-lin")
+    assert [link.related.slug for link in short.related_links.all()] == ["back-break"]
 
 
 def test_published_pose_without_a_time_is_published_now_and_keeps_that_time(tmp_path):
@@ -708,7 +762,7 @@ def test_importing_the_same_document_again_changes_nothing(tmp_path, media):
     path = write_document(tmp_path, full_document(tmp_path))
     run_import(path)
     before, files_before = _database_state(), media_files(media)
-    routine_changed = Routine.objects.get().updated_at
+    routine_changed = Routine.objects.get(slug="back-break").updated_at
 
     with CaptureQueriesContext(connection) as queries:
         out, _ = run_import(path)
@@ -717,13 +771,14 @@ def test_importing_the_same_document_again_changes_nothing(tmp_path, media):
         "muscles": (0, 0, 3),
         "equipment": (0, 0, 2),
         "categories": (0, 0, 1),
+        "authors": (0, 0, 2),
         "poses": (0, 0, 2),
-        "routines": (0, 0, 1),
+        "routines": (0, 0, 2),
     }
     assert "Nothing changed." in out
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert writes == []
-    assert _database_state() == before and Routine.objects.get().updated_at == routine_changed
+    assert _database_state() == before and Routine.objects.get(slug="back-break").updated_at == routine_changed
     assert media_files(media) == files_before
 
 
@@ -736,7 +791,7 @@ def test_a_document_with_another_order_of_tags_and_props_is_unchanged(tmp_path):
 
     out, _ = run_import(write_document(tmp_path, data))
 
-    assert counts(out)["poses"] == (0, 0, 2) and counts(out)["routines"] == (0, 0, 1)
+    assert counts(out)["poses"] == (0, 0, 2) and counts(out)["routines"] == (0, 0, 2)
 
 
 def test_update_by_slug_replaces_the_parts_and_keeps_records_not_mentioned(tmp_path, media):
@@ -774,6 +829,7 @@ def test_update_by_slug_replaces_the_parts_and_keeps_records_not_mentioned(tmp_p
         "muscles": (0, 1, 0),
         "equipment": (0, 0, 0),
         "categories": (0, 0, 0),
+        "authors": (0, 0, 0),
         "poses": (0, 1, 0),
         "routines": (0, 1, 0),
     }
@@ -792,7 +848,9 @@ def test_update_by_slug_replaces_the_parts_and_keeps_records_not_mentioned(tmp_p
     assert "baby cobra" not in pose.search_names
     routine = Routine.objects.get(slug="back-break")
     assert [s.display_title for s in routine.steps.all()] == ["Rest"]
-    assert routine.duration_seconds == 60 and routine.level == "beginner" and routine.breath_seconds == 5
+    # 60 s and the default 5 s to move into the stop
+    assert routine.duration_seconds == 65 and routine.level == "beginner" and routine.breath_seconds == 5
+    assert routine.transition_seconds == 5 and routine.author is None and not routine.related_links.exists()
     # Records the document does not mention are kept as they were.
     assert Pose.objects.get(pk=untouched.pk).name == "Mountain Pose"
     assert Pose.objects.get(slug="childs-pose").updated_at == changed_before

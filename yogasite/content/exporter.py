@@ -10,10 +10,10 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 
 from poses.models import Pose
-from routines.models import Routine, RoutineStep
+from routines.models import Author, Routine, RoutineStep
 
 from . import stored
-from .schema import FORMAT, KINDS, VERSION, ImageRecord, PoseRecord, RoutineRecord, StepRecord
+from .schema import FORMAT, KINDS, VERSION, AuthorRecord, ImageRecord, PoseRecord, RoutineRecord, StepRecord
 
 MEDIA = "media"
 
@@ -38,13 +38,29 @@ def _without_defaults(values: dict, defaults: dict) -> dict:
     return {key: value for key, value in values.items() if key not in defaults or value != defaults[key]}
 
 
+def _image(image: ImageRecord) -> dict:
+    values = {
+        "file": f"{MEDIA}/{image.stored_name}",
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "side": image.side,
+    }
+    return _without_defaults(values, dict.fromkeys(["caption", "credit", "side"], ""))
+
+
 def _images(images: tuple[ImageRecord, ...]) -> list[dict]:
-    return [
-        _without_defaults(
-            {"file": f"{MEDIA}/{image.stored_name}", "alt": image.alt, "caption": image.caption}, {"caption": ""}
-        )
-        for image in images
-    ]
+    return [_image(image) for image in images]
+
+
+def _author(record: AuthorRecord) -> dict:
+    values = {
+        "slug": record.slug,
+        "name": record.name,
+        "bio": record.bio,
+        "image": _image(record.image) if record.image else None,
+    }
+    return _without_defaults(values, {"bio": "", "image": None})
 
 
 def _moment(record) -> str | None:
@@ -74,6 +90,9 @@ def _pose(record: PoseRecord) -> dict:
         "mistakes": list(record.mistakes),
         "warm_up": _linked(record.warm_up, record.warm_up_note),
         "cool_down": _linked(record.cool_down, record.cool_down_note),
+        "cautions": list(record.cautions),
+        "sides": record.sides,
+        "hold": {record.hold_kind: record.hold_value} if record.hold_kind else None,
         "faqs": [{"question": q, "answer": a} for q, a in record.faqs],
         "images": _images(record.images),
         "video_url": record.video_url,
@@ -123,6 +142,9 @@ def _routine(record: RoutineRecord) -> dict:
         "images": _images(record.images),
         "video_url": record.video_url,
         "breath_seconds": _breath_seconds(record.breath_seconds),
+        "transition_seconds": record.transition_seconds,
+        "author": record.author,
+        "related": list(record.related),
         "sections": _sections(record.steps),
         "status": record.status,
         "published_at": _moment(record),
@@ -134,17 +156,20 @@ EMPTY_MUSCLES = {"primary": [], "secondary": []}
 POSE_DEFAULTS = {
     **dict.fromkeys(["sanskrit_name", "summary", "category", "video_url"], ""),
     **dict.fromkeys(
-        ["other_names", "tags", "equipment", "steps", "tips", "benefits", "mistakes", "faqs", "images"], []
+        ["other_names", "tags", "equipment", "steps", "tips", "benefits", "mistakes", "cautions", "faqs", "images"], []
     ),
+    "sides": "none",
+    "hold": None,
     "muscles": {},
     "warm_up": None,
     "cool_down": None,
     "published_at": None,
 }
 ROUTINE_DEFAULTS = {
-    **dict.fromkeys(["summary", "body", "safety_note", "video_url"], ""),
-    **dict.fromkeys(["tags", "images", "sections"], []),
+    **dict.fromkeys(["summary", "body", "safety_note", "video_url", "author"], ""),
+    **dict.fromkeys(["tags", "images", "related", "sections"], []),
     "breath_seconds": _breath_seconds(Routine._meta.get_field("breath_seconds").default),
+    "transition_seconds": Routine._meta.get_field("transition_seconds").default,
     "published_at": None,
 }
 STEP_DEFAULTS = {
@@ -168,6 +193,7 @@ def export_site(*, directory: Path) -> ExportResult:
         kind: [record for _, record in stored.reference_records(model.objects.order_by("slug"))]
         for kind, model in stored.REFERENCE_MODELS.items()
     }
+    authors = [record for _, record in stored.author_records(Author.objects.order_by("slug"))]
     poses = [record for _, record in stored.pose_records(Pose.objects.order_by("slug"))]
     routines = [record for _, record in stored.routine_records(Routine.objects.order_by("slug"))]
     document = {
@@ -177,10 +203,14 @@ def export_site(*, directory: Path) -> ExportResult:
             kind: [_without_defaults(vars(record), {"description": ""}) for record in records]
             for kind, records in references.items()
         },
+        "authors": [_author(record) for record in authors],
         "poses": [_pose(record) for record in poses],
         "routines": [_routine(record) for record in routines],
     }
-    names = sorted({image.stored_name for record in (*poses, *routines) for image in record.images})
+    names = sorted(
+        {image.stored_name for record in (*poses, *routines) for image in record.images}
+        | {record.image.stored_name for record in authors if record.image}
+    )
     missing = [name for name in names if not default_storage.exists(name)]
     if missing:
         raise ExportFailed(f"{len(missing)} picture(s) missing from the media storage, such as {missing[0]}.")

@@ -18,7 +18,7 @@ from taggit.models import Tag
 from poses import images
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
 from poses.services import POSE_PARTS
-from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
+from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 
 from . import stored
@@ -122,6 +122,9 @@ def _plan(document: Document) -> dict[str, _Plan]:
     for kind, model in stored.REFERENCE_MODELS.items():
         records = getattr(document, kind)
         plans[kind] = _compare(records, stored.reference_records(model.objects.filter(slug__in=_slugs(records))))
+    plans["authors"] = _compare(
+        document.authors, stored.author_records(Author.objects.filter(slug__in=_slugs(document.authors)))
+    )
     plans["poses"] = _compare(document.poses, stored.pose_records(Pose.objects.filter(slug__in=_slugs(document.poses))))
     routines = Routine.objects.filter(slug__in=_slugs(document.routines))
     plans["routines"] = _compare(document.routines, stored.routine_records(routines))
@@ -167,6 +170,9 @@ def _store_images(plans: dict[str, _Plan], written: list[str], progress: _Progre
         for record, _ in plans[kind].changed:
             for image in record.images:
                 wanted.setdefault(image.stored_name, image)
+    for record, _ in plans["authors"].changed:
+        if record.image is not None:
+            wanted.setdefault(record.image.stored_name, record.image)
     pictures = _already_stored(list(wanted))
     missing = [image for name, image in wanted.items() if name not in pictures]
     for done, image in enumerate(missing, start=1):
@@ -185,7 +191,7 @@ def _store_images(plans: dict[str, _Plan], written: list[str], progress: _Progre
 def _already_stored(names: list[str]) -> dict[str, _Picture]:
     """Pictures that records already use, with their renditions on disk: nothing to process again."""
     found = {}
-    for model in (PoseImage, RoutineImage):
+    for model in (PoseImage, RoutineImage, AuthorImage):
         for row in model.objects.filter(file__in=names).values("file", "width", "height", "renditions"):
             files = [row["file"], *(r["name"] for r in row["renditions"])]
             if row["renditions"] and all(default_storage.exists(name) for name in files):
@@ -193,16 +199,17 @@ def _already_stored(names: list[str]) -> dict[str, _Picture]:
     return found
 
 
-def _image(model, image: ImageRecord, pictures: dict[str, _Picture], position: int, **owner):
+def _image(model, image: ImageRecord, pictures: dict[str, _Picture], **owner):
     picture = pictures[image.stored_name]
     return model(
         file=image.stored_name,
         alt=image.alt,
         caption=image.caption,
+        credit=image.credit,
+        side=image.side,
         width=picture.width,
         height=picture.height,
         renditions=picture.renditions,
-        position=position,
         **owner,
     )
 
@@ -213,6 +220,7 @@ def _image(model, image: ImageRecord, pictures: dict[str, _Picture], position: i
 def _write(plans: dict[str, _Plan], pictures: dict[str, _Picture], progress: _Progress) -> None:
     for kind, model in stored.REFERENCE_MODELS.items():
         _write_references(model, plans[kind])
+    _write_authors(plans["authors"], pictures)
     _write_poses(plans["poses"], pictures, progress)
     _write_routines(plans["routines"], pictures, progress)
 
@@ -227,6 +235,25 @@ def _write_references(model, plan: _Plan) -> None:
         item.full_clean(validate_unique=False, validate_constraints=False)
     model.objects.bulk_create(new)
     model.objects.bulk_update(changed, ["name", "description"])
+
+
+def _write_authors(plan: _Plan, pictures: dict[str, _Picture]) -> None:
+    new = [Author(slug=r.slug, name=r.name, bio=r.bio) for r in plan.created]
+    changed = []
+    for record, author in plan.updated:
+        author.name, author.bio = record.name, record.bio
+        changed.append(author)
+    for author in new + changed:
+        author.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    Author.objects.bulk_create(new)
+    Author.objects.bulk_update(changed, ["name", "bio"])
+    AuthorImage.objects.filter(author__in=changed).delete()
+    authors = {author.slug: author for author in new + changed}
+    AuthorImage.objects.bulk_create(
+        _image(AuthorImage, record.image, pictures, author=authors[record.slug])
+        for record, _ in plan.changed
+        if record.image is not None
+    )
 
 
 def _ids(model, slugs) -> dict[str, int]:
@@ -246,6 +273,9 @@ POSE_FIELDS = [
     "level",
     "warm_up_note",
     "cool_down_note",
+    "sides",
+    "hold_kind",
+    "hold_value",
     "video_url",
     "status",
     "published_at",
@@ -270,6 +300,7 @@ def _write_poses(plan: _Plan, pictures: dict[str, _Picture], progress: _Progress
             pose.category_id = category_ids.get(record.category)
             pose.level, pose.video_url, pose.status = record.level, record.video_url, record.status
             pose.warm_up_note, pose.cool_down_note = record.warm_up_note, record.cool_down_note
+            pose.sides, pose.hold_kind, pose.hold_value = record.sides, record.hold_kind, record.hold_value
             pose.published_at = _publication_time(record, now)
             pose.refresh_search_names(other_names=list(record.other_names))
             pose.updated_at = now
@@ -317,7 +348,9 @@ def _create_pose_parts(written: list[tuple[Pose, object]], pictures: dict[str, _
             parts[PoseMuscle] += [
                 PoseMuscle(pose=pose, muscle_id=muscle_ids[slug], role=role, position=i) for i, slug in enumerate(slugs)
             ]
-        parts[PoseImage] += [_image(PoseImage, image, pictures, i, pose=pose) for i, image in enumerate(record.images)]
+        parts[PoseImage] += [
+            _image(PoseImage, image, pictures, position=i, pose=pose) for i, image in enumerate(record.images)
+        ]
         parts[through] += [through(pose_id=pose.pk, equipment_id=equipment_ids[slug]) for slug in record.equipment]
     for model, objects in parts.items():
         model.objects.bulk_create(objects)
@@ -348,6 +381,7 @@ def _write_routines(plan: _Plan, pictures: dict[str, _Picture], progress: _Progr
     if not changed:
         return
     now = timezone.now()
+    author_ids = _ids(Author, {record.author for record, _ in changed})
     written: list[tuple[Routine, object]] = []
     for batch in progress.batches(changed, "saving routines"):
         for record, current in batch:
@@ -355,13 +389,15 @@ def _write_routines(plan: _Plan, pictures: dict[str, _Picture], progress: _Progr
             routine.title, routine.summary, routine.level = record.title, record.summary, record.level
             routine.body, routine.safety_note, routine.video_url = record.body, record.safety_note, record.video_url
             routine.breath_seconds, routine.status = record.breath_seconds, record.status
+            routine.transition_seconds, routine.author_id = record.transition_seconds, author_ids.get(record.author)
             routine.published_at = _publication_time(record, now)
-            routine.full_clean(validate_unique=False, validate_constraints=False)
+            routine.full_clean(exclude=["author"], validate_unique=False, validate_constraints=False)
             routine.save()
             written.append((routine, record))
     updated = [routine.pk for _, routine in plan.updated]
     RoutineStep.objects.filter(routine_id__in=updated).delete()
     RoutineImage.objects.filter(routine_id__in=updated).delete()
+    RelatedRoutine.objects.filter(routine_id__in=updated).delete()
     _clear_tags(Routine, updated)
     pose_ids = _ids(Pose, {step.pose for _, record in written for step in record.steps})
     steps, variations = [], []
@@ -373,9 +409,16 @@ def _write_routines(plan: _Plan, pictures: dict[str, _Picture], progress: _Progr
     RoutineStep.objects.bulk_create(steps)
     StepVariation.objects.bulk_create(variations)
     RoutineImage.objects.bulk_create(
-        _image(RoutineImage, image, pictures, i, routine=routine)
+        _image(RoutineImage, image, pictures, position=i, routine=routine)
         for routine, record in written
         for i, image in enumerate(record.images)
+    )
+    # Related routines may come later in the document: link once all exist.
+    routine_ids = _ids(Routine, {slug for _, record in written for slug in record.related})
+    RelatedRoutine.objects.bulk_create(
+        RelatedRoutine(routine=routine, related_id=routine_ids[slug], position=i)
+        for routine, record in written
+        for i, slug in enumerate(record.related)
     )
     _create_tags(Routine, written)
     for routine, _ in written:

@@ -44,13 +44,18 @@ from routines.models import (
     HOLD_MIN,
     REPETITIONS_MAX,
     REPETITIONS_MIN,
+    TRANSITION_MAX,
+    TRANSITION_MIN,
+    Author,
     Routine,
     RoutineStep,
 )
 
 FORMAT = "yogasite-content"
 VERSION = 1
-KINDS = ("muscles", "equipment", "categories", "poses", "routines")
+KINDS = ("muscles", "equipment", "categories", "authors", "poses", "routines")
+SIDES = ("none", "both")
+IMAGE_SIDES = ("right", "left")
 LEVELS = tuple(Level.values)
 # Sort key for variations: easiest first, as the site lists them.
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
@@ -98,6 +103,8 @@ class ImageRecord:
     stored_name: str
     alt: str
     caption: str = ""
+    credit: str = ""
+    side: str = ""
     # Where the picture comes from; not part of what is compared.
     source: Path | None = field(default=None, compare=False)
     digest: str = field(default="", compare=False)
@@ -108,6 +115,14 @@ class ReferenceRecord:
     slug: str
     name: str
     description: str = ""
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    slug: str
+    name: str
+    bio: str = ""
+    image: ImageRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +146,10 @@ class PoseRecord:
     warm_up_note: str = ""
     cool_down: str = ""
     cool_down_note: str = ""
+    cautions: tuple[str, ...] = ()
+    sides: str = "none"
+    hold_kind: str = ""
+    hold_value: int | None = None
     faqs: tuple[tuple[str, str], ...] = ()
     images: tuple[ImageRecord, ...] = ()
     video_url: str = ""
@@ -166,6 +185,9 @@ class RoutineRecord:
     images: tuple[ImageRecord, ...] = ()
     video_url: str = ""
     breath_seconds: Decimal = Decimal(5)
+    transition_seconds: int = 5
+    author: str = ""
+    related: tuple[str, ...] = ()
     steps: tuple[StepRecord, ...] = ()
     status: str = Status.DRAFT
     published_at: datetime | None = None
@@ -176,6 +198,7 @@ class Document:
     muscles: list[ReferenceRecord] = field(default_factory=list)
     equipment: list[ReferenceRecord] = field(default_factory=list)
     categories: list[ReferenceRecord] = field(default_factory=list)
+    authors: list[AuthorRecord] = field(default_factory=list)
     poses: list[PoseRecord] = field(default_factory=list)
     routines: list[RoutineRecord] = field(default_factory=list)
 
@@ -399,33 +422,40 @@ class _Reader:
     # -- images
 
     def images(self, obj: dict, path: str) -> tuple[ImageRecord, ...]:
-        records = []
-        for item_path, item in self.list(obj, "images", path):
-            image = self.fields(item, item_path, required=("file", "alt"), optional=("caption",))
-            if image is None:
-                continue
-            alt = self.text(image, "alt", item_path, limit=_max_length(PoseImage, "alt"), required=True)
-            caption = self.text(image, "caption", item_path, limit=_max_length(PoseImage, "caption"))
-            file = image.get("file")
-            if file is None:
-                continue
-            file_path = _key(item_path, "file")
-            if not isinstance(file, str):
-                self.problem(file_path, "must be a string")
-                continue
-            source = self._source(file, file_path)
-            if source is None:
-                continue
-            checked = self._check_file(source, file)
-            if checked.problem:
-                self.problem(file_path, checked.problem)
-                continue
-            records.append(
-                ImageRecord(
-                    stored_name=checked.stored_name, alt=alt, caption=caption, source=source, digest=checked.digest
-                )
-            )
-        return tuple(records)
+        records = (self.image(item, item_path) for item_path, item in self.list(obj, "images", path))
+        return tuple(record for record in records if record is not None)
+
+    def image(self, item, item_path: str) -> ImageRecord | None:
+        image = self.fields(item, item_path, required=("file", "alt"), optional=("caption", "credit", "side"))
+        if image is None:
+            return None
+        alt = self.text(image, "alt", item_path, limit=_max_length(PoseImage, "alt"), required=True)
+        caption = self.text(image, "caption", item_path, limit=_max_length(PoseImage, "caption"))
+        credit = self.text(image, "credit", item_path, limit=_max_length(PoseImage, "credit"))
+        side = self.choice(image, "side", item_path, IMAGE_SIDES, "")
+        file = image.get("file")
+        if file is None:
+            return None
+        file_path = _key(item_path, "file")
+        if not isinstance(file, str):
+            self.problem(file_path, "must be a string")
+            return None
+        source = self._source(file, file_path)
+        if source is None:
+            return None
+        checked = self._check_file(source, file)
+        if checked.problem:
+            self.problem(file_path, checked.problem)
+            return None
+        return ImageRecord(
+            stored_name=checked.stored_name,
+            alt=alt,
+            caption=caption,
+            credit=credit,
+            side=side,
+            source=source,
+            digest=checked.digest,
+        )
 
     def _source(self, file: str, path: str) -> Path | None:
         relative = PurePosixPath(file)
@@ -498,6 +528,18 @@ class _Reader:
             description=self.text(obj, "description", path),
         )
 
+    def author(self, value, path: str) -> AuthorRecord | None:
+        obj = self.fields(value, path, required=("slug", "name"), optional=("bio", "image"))
+        if obj is None:
+            return None
+        image = obj.get("image")
+        return AuthorRecord(
+            slug=self.slug(obj, "slug", path),
+            name=self.text(obj, "name", path, limit=_max_length(Author, "name"), required=True),
+            bio=self.text(obj, "bio", path),
+            image=None if image is None else self.image(image, _key(path, "image")),
+        )
+
     def pose(self, value, path: str) -> PoseRecord | None:
         obj = self.fields(
             value,
@@ -518,6 +560,9 @@ class _Reader:
                 "mistakes",
                 "warm_up",
                 "cool_down",
+                "cautions",
+                "sides",
+                "hold",
                 "faqs",
                 "images",
                 "video_url",
@@ -555,12 +600,22 @@ class _Reader:
             warm_up_note=warm_up_note,
             cool_down=cool_down,
             cool_down_note=cool_down_note,
+            cautions=self.texts(obj, "cautions", path),
+            sides=self.choice(obj, "sides", path, SIDES, "none"),
+            **self._usual_hold(obj, path),
             faqs=self._faqs(obj, path),
             images=self.images(obj, path),
             video_url=self.video_url(obj, "video_url", path, _max_length(Pose, "video_url")),
             status=status,
             published_at=published_at,
         )
+
+    def _usual_hold(self, obj: dict, path: str) -> dict:
+        """A pose's hold is optional, unlike a step's: absent means no usual hold."""
+        if obj.get("hold") is None:
+            return {}
+        kind, value = self._hold(obj["hold"], _key(path, "hold"))
+        return {"hold_kind": kind, "hold_value": value}
 
     def _tags(self, obj: dict, path: str) -> tuple[str, ...]:
         return tuple(sorted(self.texts(obj, "tags", path, limit=_max_length(Tag, "name"), unique=True)))
@@ -616,6 +671,9 @@ class _Reader:
                 "images",
                 "video_url",
                 "breath_seconds",
+                "transition_seconds",
+                "author",
+                "related",
                 "sections",
                 "status",
                 "published_at",
@@ -629,8 +687,13 @@ class _Reader:
             steps.extend(self._section(section_value, section_path))
         if status == Status.PUBLISHED and not obj.get("sections"):
             self.problem(_key(path, "sections"), "required for a published routine")
+        slug = self.slug(obj, "slug", path)
+        related = self.references_list("routine", obj, "related", path)
+        for item_path, item in self.list(obj, "related", path):
+            if slug and item == slug:
+                self.problem(item_path, "a routine cannot be related to itself")
         return RoutineRecord(
-            slug=self.slug(obj, "slug", path),
+            slug=slug,
             title=self.text(obj, "title", path, limit=_max_length(Routine, "title"), required=True),
             summary=self.text(obj, "summary", path, limit=_max_length(Routine, "summary")),
             body=self.text(obj, "body", path),
@@ -640,10 +703,23 @@ class _Reader:
             images=self.images(obj, path),
             video_url=self.video_url(obj, "video_url", path, _max_length(Routine, "video_url")),
             breath_seconds=self._breath_seconds(obj, path),
+            transition_seconds=self._transition_seconds(obj, path),
+            author=self.reference("author", obj, "author", path),
+            related=related,
             steps=tuple(steps),
             status=status,
             published_at=published_at,
         )
+
+    def _transition_seconds(self, obj: dict, path: str) -> int:
+        default = Routine._meta.get_field("transition_seconds").default
+        value = obj.get("transition_seconds")
+        if value is None:
+            return default
+        # 0 is a valid transition, so the integer helper's "0 on error" cannot stand for the error here.
+        problems = len(self.problems)
+        number = self._integer(value, _key(path, "transition_seconds"), TRANSITION_MIN, TRANSITION_MAX)
+        return default if len(self.problems) > problems else number
 
     def _breath_seconds(self, obj: dict, path: str) -> Decimal:
         value = obj.get("breath_seconds")
@@ -774,6 +850,8 @@ class _Reader:
             "equipment": (Equipment, document.equipment),
             "category": (Category, document.categories),
             "pose": (Pose, document.poses),
+            "author": (Author, document.authors),
+            "routine": (Routine, document.routines),
         }
         for kind, (model, records) in sources.items():
             wanted = [ref for ref in self.references if ref.kind == kind]
@@ -809,6 +887,7 @@ def validate(data, *, folder: Path, progress: Progress | None = None) -> Documen
         muscles=reader.records(top, "muscles", lambda v, p: reader.reference_item(v, p, Muscle), progress),
         equipment=reader.records(top, "equipment", lambda v, p: reader.reference_item(v, p, Equipment), progress),
         categories=reader.records(top, "categories", lambda v, p: reader.reference_item(v, p, Category), progress),
+        authors=reader.records(top, "authors", reader.author, progress),
         poses=reader.records(top, "poses", reader.pose, progress),
         routines=reader.records(top, "routines", reader.routine, progress),
     )

@@ -18,6 +18,7 @@ from poses.models import (
     Muscle,
     Pose,
     PoseBenefit,
+    PoseCaution,
     PoseFAQ,
     PoseImage,
     PoseMistake,
@@ -27,9 +28,9 @@ from poses.models import (
     PoseTip,
     Status,
 )
-from routines.models import Routine, RoutineImage, RoutineStep, StepVariation
+from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
-from .schema import LEVEL_RANK, ImageRecord, PoseRecord, ReferenceRecord, RoutineRecord, StepRecord
+from .schema import LEVEL_RANK, AuthorRecord, ImageRecord, PoseRecord, ReferenceRecord, RoutineRecord, StepRecord
 
 REFERENCE_MODELS = {"muscles": Muscle, "equipment": Equipment, "categories": Category}
 
@@ -39,7 +40,9 @@ POSE_TEXTS = (
     ("tips", PoseTip),
     ("benefits", PoseBenefit),
     ("mistakes", PoseMistake),
+    ("cautions", PoseCaution),
 )
+IMAGE_VALUES = ("file", "alt", "caption", "credit", "side")
 
 
 def _ordered(model) -> QuerySet:
@@ -48,6 +51,27 @@ def _ordered(model) -> QuerySet:
 
 def reference_records(queryset: QuerySet) -> list[tuple[object, ReferenceRecord]]:
     return [(item, ReferenceRecord(slug=item.slug, name=item.name, description=item.description)) for item in queryset]
+
+
+def _image_record(image) -> ImageRecord:
+    return ImageRecord(image.file.name, image.alt, image.caption, image.credit, image.side)
+
+
+def author_records(queryset: QuerySet) -> list[tuple[Author, AuthorRecord]]:
+    """The authors of `queryset` with their records (portrait included), in two queries."""
+    authors = queryset.prefetch_related(Prefetch("image", queryset=AuthorImage.objects.all()))
+    return [
+        (
+            author,
+            AuthorRecord(
+                slug=author.slug,
+                name=author.name,
+                bio=author.bio,
+                image=_image_record(author.portrait) if author.portrait else None,
+            ),
+        )
+        for author in authors
+    ]
 
 
 def _grouped(rows) -> dict[int, list]:
@@ -73,7 +97,7 @@ def pose_records(queryset: QuerySet) -> list[tuple[Pose, PoseRecord]]:
 
     texts = {name: parts(model, "text") for name, model in POSE_TEXTS}
     other_names, faqs = parts(PoseOtherName, "name"), parts(PoseFAQ, "question", "answer")
-    muscles, images = parts(PoseMuscle, "muscle__slug", "role"), parts(PoseImage, "file", "alt", "caption")
+    muscles, images = parts(PoseMuscle, "muscle__slug", "role"), parts(PoseImage, *IMAGE_VALUES)
     equipment = _grouped(Pose.equipment.through.objects.filter(pose__in=ids).values_list("pose_id", "equipment__slug"))
     tags = _grouped(
         Pose.tags.through.objects.filter(
@@ -100,6 +124,9 @@ def pose_records(queryset: QuerySet) -> list[tuple[Pose, PoseRecord]]:
             warm_up_note=pose.warm_up_note,
             cool_down=pose.cool_down.slug if pose.cool_down else "",
             cool_down_note=pose.cool_down_note,
+            sides=pose.sides,
+            hold_kind=pose.hold_kind,
+            hold_value=pose.hold_value,
             faqs=tuple(faqs.get(pose.pk, [])),
             images=tuple(ImageRecord(*image) for image in images.get(pose.pk, [])),
             video_url=pose.video_url,
@@ -139,8 +166,9 @@ def routine_records(queryset: QuerySet) -> list[tuple[Routine, RoutineRecord]]:
             .prefetch_related(Prefetch("variations", queryset=StepVariation.objects.order_by("pk"))),
         ),
         Prefetch("images", queryset=_ordered(RoutineImage)),
+        Prefetch("related_links", queryset=_ordered(RelatedRoutine).select_related("related")),
         "tags",
-    )
+    ).select_related("author")
     return [(routine, _routine_record(routine)) for routine in routines]
 
 
@@ -153,9 +181,12 @@ def _routine_record(routine: Routine) -> RoutineRecord:
         safety_note=routine.safety_note,
         level=routine.level,
         tags=tuple(sorted(tag.name for tag in routine.tags.all())),
-        images=tuple(ImageRecord(image.file.name, image.alt, image.caption) for image in routine.images.all()),
+        images=tuple(_image_record(image) for image in routine.images.all()),
         video_url=routine.video_url,
         breath_seconds=routine.breath_seconds,
+        transition_seconds=routine.transition_seconds,
+        author=routine.author.slug if routine.author else "",
+        related=tuple(link.related.slug for link in routine.related_links.all()),
         steps=tuple(_step_record(step, first=index == 0) for index, step in enumerate(routine.steps.all())),
         status=routine.status,
         published_at=routine.published_at,
