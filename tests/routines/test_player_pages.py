@@ -99,3 +99,15 @@ def test_routine_page_offers_saving_for_offline_and_the_heart(client, routine):
     assert 'data-manifest="/routines/flow/play/offline.json"' in markup
     assert re.search(r'data-favourite="routine" data-slug="flow" data-title="Morning Flow"', markup)
     assert re.search(r'data-your-duration data-seconds="\d+" data-breaths="\d+" data-stops="8"', markup)
+
+
+def test_a_picture_that_shows_one_side_is_mirrored_for_the_other(client, routine):
+    from poses.models import PoseImage
+
+    PoseImage.objects.filter(pose__name="Flow Pose 2").update(side="right")
+    right, left = page(client, "/routines/flow/play/2/"), page(client, "/routines/flow/play/3/")
+    assert 'class="player-figure__img" data-bind="img"' in right
+    assert 'class="player-figure__img is-mirrored" data-bind="img"' in left
+    # A picture that says no side is never mirrored, whatever the stop's side.
+    PoseImage.objects.filter(pose__name="Flow Pose 2").update(side="")
+    assert "is-mirrored" not in page(client, "/routines/flow/play/3/")
