@@ -45,13 +45,14 @@ def log(page) -> list:
     return page.evaluate("JSON.parse(localStorage.getItem('yogasite:practice-log') || '[]')")
 
 
-def test_a_finished_practice_is_logged_and_shown_on_my_practice(browser, live_server, routine, axe):
+def test_a_finished_practice_is_logged_and_shown_on_my_practice(browser, live_server, routine, axe, screenshot):
     context, page = new_page(browser)
     page.goto(f"{live_server.url}/routines/flow/play/6/")
     play_to_the_end(page)  # stops 6-8: 3 × 5 s get-ready + 20 + 20 + 30 s
     page.clock.resume()  # axe waits on its own timers
     violations = axe(page)  # the finish screen
     assert not violations, violations.report()
+    screenshot(page, "finish")
     expect(page.get_by_text("This practice is in your practice log")).to_be_visible()
     (entry,) = log(page)
     assert entry["routine"] == "flow" and entry["title"] == "Morning Flow" and entry["completed"] is True
@@ -70,6 +71,9 @@ def test_a_finished_practice_is_logged_and_shown_on_my_practice(browser, live_se
     page.clock.resume()
     violations = axe(page)
     assert not violations, violations.report()
+    screenshot(page, "my-practice")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "my-practice")
     context.close()
 
 
@@ -141,7 +145,7 @@ def test_favourites_export_and_clear_all(browser, live_server, routine):
     context.close()
 
 
-def test_a_saved_routine_plays_start_to_finish_with_the_network_off(browser, live_server, routine):
+def test_a_saved_routine_plays_start_to_finish_with_the_network_off(browser, live_server, routine, screenshot):
     context, page = new_page(browser)
     page.goto(f"{live_server.url}/routines/flow/")
     page.evaluate("navigator.serviceWorker.ready")
@@ -149,6 +153,7 @@ def test_a_saved_routine_plays_start_to_finish_with_the_network_off(browser, liv
     expect(page.locator("[data-offline-save] [data-state]")).to_have_text(
         "Saved on this device: it plays without a connection."
     )
+    screenshot(page, "routine-saved-for-offline")
     page.goto(f"{live_server.url}/practice/")
     expect(page.locator("[data-list=saved]")).to_have_text("Morning Flow")
 
