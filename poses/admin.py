@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
+from workflow.editing import (
+    ContentAdmin,
+    PreloadedLookupsMixin,
+    VersionedAdmin,
+    record_revisions,
+    register_versions,
+)
+from workflow.uploads import KeptUploadsForm
 
 from . import services
 from .forms import PoseAdminForm, PoseStepFormSet
@@ -165,15 +172,19 @@ class PoseStepInline(PoseTextInline):
         return 3 if obj is None else 1
 
 
-class PoseMuscleInline(SortableInlineMixin, admin.TabularInline):
+class PoseMuscleInline(PreloadedLookupsMixin, SortableInlineMixin, admin.TabularInline):
     model = PoseMuscle
     fields = ["muscle", "role", "position"]
     autocomplete_fields = ["muscle"]
     extra = 1
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("muscle")
+
 
 class PoseImageInline(SortableInlineMixin, admin.StackedInline):
     model = PoseImage
+    form = KeptUploadsForm
     fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
@@ -294,7 +305,7 @@ class PoseAdmin(ContentAdmin):
     list_filter = [PublicationFilter, "category", "level", ("muscles", MuscleFilter), "equipment"]
     search_fields = ["name", "sanskrit_name", "other_names__name", "search_names"]
     search_help_text = "Any of its names, with or without diacritics: “urdhva” finds “Ūrdhva Dhanurāsana”."
-    actions = ["publish", "unpublish", "duplicate"]
+    actions = ["publish", "unpublish", "duplicate", "export_selected"]
 
     class Media:
         css = {"all": ["admin/yogasite/pose-admin.css"]}
@@ -302,20 +313,20 @@ class PoseAdmin(ContentAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("images", queryset=PoseImage.objects.order_by("position", "pk")))
-        )
+        queryset = super().get_queryset(request).select_related("category", "warm_up", "cool_down")
+        if request.resolver_match and request.resolver_match.url_name == "poses_pose_changelist":
+            queryset = queryset.prefetch_related(
+                Prefetch("images", queryset=PoseImage.objects.order_by("position", "pk"))
+            )
+        return queryset
 
     def get_search_results(self, request, queryset, search_term):
         # Names are stored folded in search_names, so the folded term finds them with or without diacritics.
         return super().get_search_results(request, queryset, fold(search_term))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def after_save(self, request, obj):
         # The other names are saved after the pose; fold them into its search names now.
-        form.instance.save(update_fields=["search_names"])
+        obj.save(update_fields=["search_names"])
 
     @admin.display(description="picture")
     def thumbnail(self, obj):

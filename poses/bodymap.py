@@ -7,7 +7,7 @@ M, L, C, Q and Z commands only, which is what the mirroring understands.
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -289,6 +289,34 @@ def _known(slugs: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
     return result
 
 
+def _muscle_link(
+    muscle: MuscleShape, shape: Shape, role: str | None, hatch_id: str, href: str, *, current: bool, focusable: bool
+) -> SafeString:
+    """A muscle as a link to its page, named by its <title> (hover) and by a label under the figure that
+    CSS shows on hover and focus, where no later drawing covers it. A muscle drawn on both views is one
+    tab stop: the second drawing is for the mouse."""
+    classes = "bm-muscle" + (f" bm-{role}" if role else "")
+    fill = format_html(' fill="url(#{})"', hatch_id) if role == "secondary" else ""
+    name = f"{muscle.name} ({role})" if role else muscle.name
+    return format_html(
+        '<a class="bm-link" href="{}" data-muscle="{}"{}{}><title>{}</title>'
+        '<path class="{}" data-muscle="{}" d="{}"{}/>'
+        '<text class="bm-name" x="{}" y="{}" text-anchor="middle" aria-hidden="true">{}</text></a>',
+        href,
+        muscle.slug,
+        mark_safe(' aria-current="page"') if current else "",
+        mark_safe("") if focusable else mark_safe(' tabindex="-1"'),
+        name,
+        classes,
+        muscle.slug,
+        shape.d,
+        fill,
+        VIEW_WIDTH // 2,
+        VIEW_HEIGHT + LABEL_SPACE - 6,
+        muscle.name,
+    )
+
+
 def _muscle_path(muscle: MuscleShape, shape: Shape, role: str | None, hatch_id: str) -> SafeString:
     if role is None:
         return format_html(
@@ -309,17 +337,29 @@ def _muscle_path(muscle: MuscleShape, shape: Shape, role: str | None, hatch_id: 
     )
 
 
-def _view(view: str, roles: dict[str, str], hatch_id: str) -> SafeString:
+def _view(
+    view: str, roles: dict[str, str], hatch_id: str, links: Mapping[str, str], current: str, linked: set[str]
+) -> SafeString:
     body = format_html_join("", '<path d="{}"/>', ((d,) for d in BODY_PATHS))
-    muscles = format_html_join(
-        "",
-        "{}",
-        (
-            (_muscle_path(muscle, muscle.views[view], roles.get(muscle.slug), hatch_id),)
-            for muscle in MUSCLES.values()
-            if view in muscle.views
-        ),
-    )
+    drawn = []
+    for muscle in (muscle for muscle in MUSCLES.values() if view in muscle.views):
+        shape, role = muscle.views[view], roles.get(muscle.slug)
+        if muscle.slug in links:
+            drawn.append(
+                _muscle_link(
+                    muscle,
+                    shape,
+                    role,
+                    hatch_id,
+                    links[muscle.slug],
+                    current=muscle.slug == current,
+                    focusable=muscle.slug not in linked,
+                )
+            )
+            linked.add(muscle.slug)
+        else:
+            drawn.append(_muscle_path(muscle, shape, role, hatch_id))
+    muscles = format_html_join("", "{}", ((item,) for item in drawn))
     offset = 0 if view == FRONT else VIEW_WIDTH
     details = DETAILS.get(view)
     return format_html(
@@ -345,28 +385,39 @@ def render_body_map(
     secondary: Iterable[str],
     label: str | None = None,
     id_prefix: str | None = None,
+    links: Mapping[str, str] | None = None,
+    current: str = "",
 ) -> SafeString:
     """The body map as an inline <svg>: primary muscles shaded strongly, secondary ones hatched.
 
     Slugs outside the drawn vocabulary are left out. `id_prefix` keeps the ids unique on a
-    page; without it each call takes a fresh one.
+    page; without it each call takes a fresh one. With `links` (slug → URL) each drawn muscle
+    that has one is a link; `current` marks the muscle whose page this is.
     """
     primary = _known(primary)
     secondary = _known(secondary, exclude=primary)
     roles = {slug: "primary" for slug in primary} | {slug: "secondary" for slug in secondary}
     prefix = id_prefix or f"bodymap-{next(_ids)}"
     title = label if label is not None else describe(primary, secondary)
-    views = format_html_join("", "{}", ((_view(view, roles, f"{prefix}-hatch"),) for view in VIEWS))
+    links = links or {}
+    linked: set[str] = set()
+    views = format_html_join(
+        "", "{}", ((_view(view, roles, f"{prefix}-hatch", links, current, linked),) for view in VIEWS)
+    )
+    # A map of links is a group whose links screen readers reach; a map without is one image.
+    role = "group" if linked else "img"
     return format_html(
-        '<svg class="bm-figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
-        'role="img" aria-labelledby="{}-title">'
+        '<svg class="bm-figure{}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'role="{}" aria-labelledby="{}-title">'
         '<title id="{}-title">{}</title>'
         '<defs><pattern id="{}-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect class="bm-hatch-bg" width="5" height="5"/>'
         '<path class="bm-hatch-line" d="M0,0 L0,5"/></pattern></defs>'
         "{}</svg>",
+        " bm-figure--linked" if linked else "",
         VIEW_WIDTH * len(VIEWS),
         VIEW_HEIGHT + LABEL_SPACE,
+        role,
         prefix,
         prefix,
         title,

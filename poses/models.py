@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+import searchindex.query
+
 from . import images
 from .text import fold
 
@@ -158,33 +160,13 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
     def search(self, query: str):
-        """Poses whose names (English, Sanskrit, other) hold every word of `query`, diacritics
-        ignored, best matches first: exact name, name starts with it, a word starts with it,
-        anywhere; then by name. An empty query changes nothing."""
-        phrase = fold(query)
-        if not phrase:
+        """These poses ranked by how well their names match `query`, the way the site's search ranks
+        them (searchindex.query: any case, diacritics, spellings of Sanskrit, plurals, numerals and typos),
+        as a sequence a paginator can slice. An empty query changes nothing."""
+        if not searchindex.query.words_of(query):
             return self
-        matching = self
-        for word in phrase.split():
-            matching = matching.filter(search_names__contains=word)
-        # search_names holds one folded name per line, so "\n" marks where a name starts or ends.
-        line = "\n"
-        return matching.annotate(
-            search_rank=models.Case(
-                models.When(
-                    Q(search_names=phrase)
-                    | Q(search_names__startswith=phrase + line)
-                    | Q(search_names__endswith=line + phrase)
-                    | Q(search_names__contains=line + phrase + line),
-                    then=0,
-                ),
-                models.When(Q(search_names__startswith=phrase) | Q(search_names__contains=line + phrase), then=1),
-                models.When(Q(search_names__contains=" " + phrase) | Q(search_names__contains="-" + phrase), then=2),
-                models.When(search_names__contains=phrase, then=3),
-                default=4,
-                output_field=models.IntegerField(),
-            )
-        ).order_by("search_rank", "name")
+        outcome = searchindex.query.search(query, {"pose": self})
+        return searchindex.query.Ranked(self, outcome.ids("pose"))
 
     def filter_by(
         self,
@@ -234,17 +216,29 @@ class PoseQuerySet(PublishableQuerySet):
             .order_by("-shared", "name")[:limit]
         )
 
-    def same_muscles_other_equipment(self, pose: "Pose", *, limit: int = 6):
-        """Poses that share a primary muscle with `pose` but need a different set of props."""
+    def same_muscles_other_equipment(self, pose: "Pose", *, exclude=(), limit: int = 6):
+        """Poses that work the same primary muscles as `pose` but need a different set of props, most
+        primary muscles in common first. With two primary muscles or more, sharing just one is not
+        "the same muscles" (a seated pose that holds the back up is not another backbend). Poses in
+        `exclude` (those already offered as related) are left out."""
         primary = [pm.muscle_id for pm in pose.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
         if not primary:
             return self.none()
         props = [item.pk for item in pose.equipment.all()]
-        sharing = PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary).values("pose_id")
+        shared_primary = PoseMuscle.objects.filter(
+            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
+        )
         candidates = (
             self.exclude(pk=pose.pk)
-            .filter(pk__in=sharing)
-            .annotate(props_total=models.Count("equipment", distinct=True))
+            .exclude(pk__in=[other.pk for other in exclude])
+            .annotate(
+                muscles_shared=models.Subquery(
+                    shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
+                props_total=models.Count("equipment", distinct=True),
+            )
+            .filter(muscles_shared__gte=min(2, len(primary)))
         )
         if props:
             # Sets differ when the other pose lacks one of ours or has one we don't.
@@ -253,7 +247,7 @@ class PoseQuerySet(PublishableQuerySet):
             ).filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
         else:
             candidates = candidates.filter(props_total__gt=0)
-        return candidates.prefetch_related("equipment").order_by("name")[:limit]
+        return candidates.prefetch_related("equipment").order_by("-muscles_shared", "name")[:limit]
 
     def working(self, muscle: "Muscle"):
         """Poses that work `muscle`, those where it is primary first; each carries `muscle_role`."""

@@ -1,10 +1,5 @@
-"""Text helpers shared by search, import and templates."""
+"""Text helpers shared by search, import and templates: names are folded as search folds them."""
 
-import unicodedata
+from searchindex.text import fold
 
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form of a name for search: "Ūrdhva Dhanurāsana" -> "urdhva dhanurasana"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+__all__ = ["fold"]

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,8 @@ def muscles_crumb():
 class PoseListView(LenientPaginationMixin, ListView):
     template_name = "poses/pose_list.html"
     context_object_name = "poses"
-    paginate_by = 24
+    # A multiple of the two, three and four columns the cards fall into.
+    paginate_by = 48
 
     def get_queryset(self):
         self.filters = PoseFilterForm(self.request.GET)
@@ -34,6 +36,7 @@ class PoseListView(LenientPaginationMixin, ListView):
         page = context["page_obj"]
         context.update(
             filters=self.filters,
+            filter_count=len([name for name in self.filters.values if name not in ("q", "role")]),
             canonical_path=reverse("poses:pose_list") + self.filters.canonical_query(page.number),
             breadcrumbs=[HOME, ("Poses", None)],
         )
@@ -50,14 +53,15 @@ class PoseDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         pose = self.object
         published = Pose.objects.published().for_listing()
+        related = list(published.related_to(pose))
         crumbs = [HOME, poses_crumb()]
         if pose.category:
             crumbs.append((pose.category.name, pose.category.get_absolute_url()))
         context.update(
             warm_up=self._linked(pose.warm_up),
             cool_down=self._linked(pose.cool_down),
-            same_muscles=published.same_muscles_other_equipment(pose),
-            related=published.related_to(pose),
+            same_muscles=published.same_muscles_other_equipment(pose, exclude=related),
+            related=related,
             breadcrumbs=[*crumbs, (pose.name, None)],
             howto=howto_jsonld(self.request, pose),
             faq=faq_jsonld(pose),
@@ -90,17 +94,28 @@ class MuscleListView(ListView):
 
 
 class MuscleDetailView(DetailView):
+    """A muscle and the poses that work it, primary first, a page at a time: a muscle that thousands
+    of poses work stays a small page."""
+
     template_name = "poses/muscle_detail.html"
     model = Muscle
+    paginate_by = 24
 
     def get_context_data(self, **kwargs):
         muscle = self.object
-        poses = list(Pose.objects.published().for_listing().working(muscle))
+        paginator = Paginator(Pose.objects.published().for_listing().working(muscle), self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        poses = list(page.object_list)
+        page.object_list = poses
         return super().get_context_data(
+            page_obj=page,
+            pose_count=paginator.count,
             primary=[p for p in poses if p.muscle_role == PoseMuscle.Role.PRIMARY],
             secondary=[p for p in poses if p.muscle_role == PoseMuscle.Role.SECONDARY],
             highlight=[muscle],
+            map_label=f"Body map with the {muscle.name.lower()} shaded; each muscle links to its page",
             og_image=next((p.main_image for p in poses if p.main_image), None),
+            canonical_path=muscle.get_absolute_url() + (f"?page={page.number}" if page.number > 1 else ""),
             breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],
             **kwargs,
         )

@@ -9,9 +9,10 @@ from django.utils.html import format_html, format_html_join
 
 from poses.admin import SortableInlineMixin
 from poses.models import Level, Status
-from workflow.editing import ContentAdmin, VersionedAdmin, record_revisions, register_versions
+from workflow.editing import ContentAdmin, PreloadedLookupsMixin, VersionedAdmin, record_revisions, register_versions
+from workflow.uploads import KeptUploadsForm
 
-from . import services, timing
+from . import search, services, timing
 from .models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 VARIATION_FIELDS = {level: f"variation_{level}" for level in Level.values}
@@ -104,7 +105,7 @@ class RoutineStepFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError("A published routine needs at least one step. Add a step or keep it a draft.")
 
 
-class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
+class RoutineStepInline(PreloadedLookupsMixin, SortableInlineMixin, admin.StackedInline):
     model = RoutineStep
     form = RoutineStepForm
     formset = RoutineStepFormSet
@@ -151,6 +152,7 @@ class RoutineStepInline(SortableInlineMixin, admin.StackedInline):
 
 class RoutineImageInline(SortableInlineMixin, admin.TabularInline):
     model = RoutineImage
+    form = KeptUploadsForm
     fields = ["preview", "file", "alt", "caption", "credit", "side", "position"]
     readonly_fields = ["preview"]
     extra = 0
@@ -207,7 +209,7 @@ class RoutineAdmin(ContentAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["duration_summary", "created_at", "updated_at"]
-    actions = ["duplicate_as_draft"]
+    actions = ["duplicate_as_draft", "export_selected"]
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -226,17 +228,18 @@ class RoutineAdmin(ContentAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
-        )
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "routines_routine_changelist":
+            queryset = queryset.annotate(step_count=Count("steps", distinct=True)).prefetch_related("images")
+        return queryset
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.refresh_duration(routine=form.instance)
+    def after_save(self, request, obj):
+        services.refresh_duration(routine=obj)
+        search.refresh([obj.pk])  # found by its steps' poses, saved after the routine
         if reversion.is_active():
             # The routine's version was taken when it was saved, before its steps; keep it again with the
             # duration those steps give. Reverting goes through this same save, so it recomputes it too.
-            reversion.add_to_revision(form.instance)
+            reversion.add_to_revision(obj)
 
     @admin.display(description="")
     def thumbnail(self, routine):

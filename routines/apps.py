@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class RoutinesConfig(AppConfig):
     name = "routines"
+
+    def ready(self):
+        from . import search
+
+        search.connect()

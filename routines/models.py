@@ -60,6 +60,43 @@ class RoutineQuerySet(PublishableQuerySet):
             "tags",
         )
 
+    def related_to(self, routine: "Routine", *, exclude=(), limit: int = 3):
+        """Routines that share tags or poses with `routine`, most in common first (a shared tag or pose
+        counts one each), then by title. Leaves out `routine` itself and the routines (or ids) in `exclude`."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models.functions import Coalesce
+
+        tag_ids = [tag.pk for tag in routine.tags.all()]
+        pose_ids = {step.pose_id for step in routine.steps.all() if step.pose_id}
+        through = Routine.tags.through
+        shared_tags = (
+            through.objects.filter(
+                content_type=ContentType.objects.get_for_model(Routine),
+                object_id=models.OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+            .values("object_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        shared_poses = (
+            RoutineStep.objects.filter(routine=models.OuterRef("pk"), pose_id__in=pose_ids)
+            .values("routine")
+            .annotate(n=models.Count("pose", distinct=True))
+            .values("n")
+        )
+        zero = models.Value(0)
+        return (
+            self.exclude(pk=routine.pk)
+            .exclude(pk__in=[getattr(other, "pk", other) for other in exclude])
+            .annotate(
+                shared=Coalesce(models.Subquery(shared_tags, output_field=models.IntegerField()), zero)
+                + Coalesce(models.Subquery(shared_poses, output_field=models.IntegerField()), zero)
+            )
+            .filter(shared__gt=0)
+            .order_by("-shared", "title", "pk")[:limit]
+        )
+
     def for_player(self):
         """What the player needs: ordered steps with pose, pose images and variations, and the routine's images."""
         return self.prefetch_related(

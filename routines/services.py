@@ -4,7 +4,7 @@ from django.db import transaction
 
 from poses.services import copy_rows, copy_slug
 
-from . import timing
+from . import search, timing
 from .models import RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 
 
@@ -52,4 +52,5 @@ def duplicate_routine(*, routine: Routine) -> Routine:
     copy_rows(RoutineImage, routine.images.all(), routine=copy)
     copy_rows(RelatedRoutine, routine.related_links.all(), routine=copy)
     refresh_duration(routine=copy)
+    search.refresh([copy.pk])
     return copy

@@ -18,7 +18,7 @@ from poses.models import Level
 from poses.views import HOME
 
 from . import timing
-from .models import Author, AuthorImage, Routine
+from .models import Author, AuthorImage, RelatedRoutine, Routine
 
 # Bands on the stored duration, in seconds: (label, more than, at most). A routine of exactly
 # 20 minutes is in "10 to 20", one of exactly 10 minutes is not "under 10".
@@ -74,12 +74,16 @@ def decorate(routine, steps):
         step.hold_text = hold_text(step, routine.breath_seconds)
         step.sides_text = sides_text(step)
         step.seconds = timing.step_seconds(step, routine.breath_seconds)
+        step.time_text = span_text(step.seconds)
         step.paragraphs = paragraphs(step.instructions)
         step.image = step.pose.main_image if step.pose_id else None
     total = sum(step.seconds for step in steps) or 1
+    elapsed = 0.0
     for step in steps:
-        # A plain decimal string: the timeline's flex-grow, whatever the locale would print.
-        step.share = f"{100 * step.seconds / total:.4f}"
+        # Plain decimal strings (SVG coordinates out of 1000), whatever the locale would print.
+        step.bar_x = f"{1000 * elapsed / total:.2f}"
+        step.bar_width = f"{1000 * step.seconds / total:.2f}"
+        elapsed += step.seconds
     return steps
 
 
@@ -163,7 +167,7 @@ class RoutineDetailView(DetailView):
     template_name = "routines/routine_detail.html"
 
     def get_queryset(self):
-        return Routine.objects.visible_to(self.request.user).for_detail()
+        return Routine.objects.visible_to(self.request.user).for_detail().select_related("author__image")
 
     def get_context_data(self, **kwargs):
         routine = self.object
@@ -179,7 +183,12 @@ class RoutineDetailView(DetailView):
     def extra_context_for(self, steps) -> dict:
         routine = self.object
         return {
+            "related": related_routines(routine),
+            "reading_minutes": reading_minutes(routine, steps),
+            "article": article_jsonld(self.request, routine),
             "main_image": routine.main_image,
+            # A shared link shows the routine's picture, else the first pose's.
+            "og_image": routine.main_image or next((step.image for step in steps if step.image), None),
             "tags": list(routine.tags.all()),
             "breadcrumbs": [HOME, routines_crumb(), (routine.title, None)],
             "howto": howto_jsonld(self.request, routine, steps),
@@ -196,6 +205,64 @@ class RoutineCheatSheetView(RoutineDetailView):
         return {
             "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Cheat sheet", None)]
         }
+
+
+WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(routine, steps) -> int:
+    """How long the article takes to read: introduction, safety note, steps and variations, at an
+    unhurried 200 words a minute; at least a minute."""
+    texts = [routine.summary, routine.body, routine.safety_note]
+    for step in steps:
+        texts.append(step.display_title)
+        texts.append(step.instructions)
+        texts.extend(variation.instructions for variation in step.variations.all())
+    words = sum(len(text.split()) for text in texts if text)
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def related_routines(routine, *, limit: int = 3) -> list:
+    """Routines to go on to: the editor's choice first, in the editor's order, then those that share the
+    most tags and poses with this one. Only what visitors may see."""
+    published = Routine.objects.published()
+    chosen = list(
+        RelatedRoutine.objects.filter(routine=routine, related__in=published)
+        .order_by("position", "pk")
+        .values_list("related_id", flat=True)[:limit]
+    )
+    similar = []
+    if len(chosen) < limit:
+        similar = list(
+            published.related_to(routine, exclude=chosen, limit=limit - len(chosen)).values_list("pk", flat=True)
+        )
+    order = chosen + similar
+    cards = {item.pk: item for item in published.for_listing().filter(pk__in=order)} if order else {}
+    return [cards[pk] for pk in order if pk in cards]
+
+
+def article_jsonld(request, routine) -> dict:
+    """schema.org Article for the routine as a piece of writing: headline, dates, picture."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": routine.title,
+        "mainEntityOfPage": absolute_url(request, routine.get_absolute_url()),
+        "dateModified": routine.updated_at,
+    }
+    if routine.published_at:
+        data["datePublished"] = routine.published_at
+    if routine.summary:
+        data["description"] = routine.summary
+    if routine.main_image:
+        data["image"] = absolute_url(request, routine.main_image.src)
+    if routine.author:
+        data["author"] = {
+            "@type": "Person",
+            "name": routine.author.name,
+            "url": absolute_url(request, routine.author.get_absolute_url()),
+        }
+    return data
 
 
 def howto_jsonld(request, routine, steps) -> dict:

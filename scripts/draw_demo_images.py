@@ -18,12 +18,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 OUT = Path(__file__).resolve().parent.parent / "demo" / "images"
 WIDTH, HEIGHT = 1200, 800
 SUPERSAMPLE = 2
-FLOOR_Y = 655  # pixels from the top of the picture
+FIGURE_WIDTH = 900
+FLOOR_Y = 700  # pixels from the top of the picture
 
 # Body proportions, in picture pixels at scale 1.
 TORSO, NECK, HEAD_R = 150, 40, 30
@@ -293,7 +294,7 @@ def body_extent(body: Body) -> tuple[float, float, float]:
     solved = solve(body)
     points = solved.spine + [solved.head] + [p for limb in solved.arms + solved.legs for p in limb]
     xs = [p[0] for p in points]
-    return min(xs) - 40, max(xs) + 40, max(p[1] for p in points) + 40
+    return min(xs) - 45, max(xs) + 45, max(p[1] for p in points) + 45
 
 
 # Props ---------------------------------------------------------------------------------------
@@ -391,7 +392,7 @@ def paint_background(image: Image.Image, background) -> None:
     draw.rectangle((0, 0, WIDTH * s, HEIGHT * s), fill=background)
     glow = mix(background, (255, 255, 255), 0.35)
     draw.ellipse(
-        ((WIDTH / 2 + 120 - 300) * s, (300 - 300) * s, (WIDTH / 2 + 120 + 300) * s, (300 + 300) * s), fill=glow
+        ((WIDTH / 2 + 120 - 300) * s, (330 - 300) * s, (WIDTH / 2 + 120 + 300) * s, (330 + 300) * s), fill=glow
     )
     draw.rectangle((0, (FLOOR_Y + 8) * s, WIDTH * s, HEIGHT * s), fill=mix(background, (90, 80, 70), 0.10))
 
@@ -415,7 +416,9 @@ def render(scene: Scene) -> Image.Image:
     image = Image.new("RGB", (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE))
     paint_background(image, scene.background)
     left, right, top = scene.extent()
-    scale = min(1.35, 1040 / (right - left), (FLOOR_Y - 70) / top)
+    # The figure fills the frame: as wide as the cards' 4:3 crop of this 3:2 picture allows
+    # (about 1060 of its 1200 pixels), or as tall as the space above the floor.
+    scale = min(3.0, FIGURE_WIDTH / (right - left), (FLOOR_Y - 75) / top)
     origin_x = WIDTH / 2 - (left + right) / 2 * scale
     canvas = Canvas(image, origin_x, scale)
     mat_span = (min(left, -330), max(right, 330)) if scene.mat else (0, 0)
@@ -426,11 +429,13 @@ def render(scene: Scene) -> Image.Image:
     return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
-def render_sequence(scenes: list[Scene], background, mat: bool) -> Image.Image:
-    """Several poses side by side, smaller, on one long mat: the picture of a routine."""
+def render_sequence(scenes: list[Scene], background, mat: bool, fill: bool = False) -> Image.Image:
+    """Several poses side by side, smaller, on one long mat: the picture of a routine, or (`fill`) of a
+    movement between two poses, as large as the cards' crop allows."""
     image = Image.new("RGB", (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE))
     paint_background(image, background)
-    slot = (WIDTH - 80) / len(scenes)
+    margin = (WIDTH - FIGURE_WIDTH) / 2 if fill else 40
+    slot = (WIDTH - 2 * margin) / len(scenes)
     scales = []
     for scene in scenes:
         left, right, top = scene.extent()
@@ -442,7 +447,7 @@ def render_sequence(scenes: list[Scene], background, mat: bool) -> Image.Image:
         floor.rounded_rect(53, -4, WIDTH - 53, 0, 2, shade(MAT, 1.1))
     for i, scene in enumerate(scenes):
         left, right, _ = scene.extent()
-        centre = 40 + slot * (i + 0.5)
+        centre = margin + slot * (i + 0.5)
         canvas = Canvas(image, centre - (left + right) / 2 * scale, scale)
         draw_scene(canvas, Scene(scene.bodies, scene.props, mat=False, background=background), (0, 0))
     return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
@@ -554,6 +559,9 @@ def chair_cat_cow(rounded: bool) -> Body:
     return Body(SIDE_SEAT_HIP, 86, hands, SIDE_SEAT_LEGS, curve=-16, head=100, face=22)
 
 
+CAT = table(curve=48, head=-88, face=-175, torso=18)
+COW = table(curve=-34, head=62, face=40, torso=10)
+
 STANDING_HIP = (0, 245)
 STANDING_LEG = to(-18, 22, bend=-1, end=-160)
 
@@ -581,9 +589,11 @@ POSES: dict[str, Scene] = {
             face=0,
         ),
     ),
+    # Hips high over the heels, the torso hanging in front of straight legs, head low, hands on the
+    # floor ahead of the toes: an upside-down V with the head at the bottom.
     "standing-forward-fold": scene(
         "forward-bends",
-        Body((-24, 232), -68, pair(66, 10, bend=-1, end=0), pair(0, 10, end=0), curve=14, head=-82),
+        Body((-38, 236), -58, pair(82, 10, bend=-1, end=0), pair(4, 10, end=0), curve=20, head=-84, face=-175),
     ),
     "downward-facing-dog": scene("inversions", downward_dog()),
     "three-legged-dog": scene("inversions", downward_dog(ang(140, 140, end=230))),
@@ -593,9 +603,10 @@ POSES: dict[str, Scene] = {
     ),
     "plank": scene("core", plank()),
     "one-legged-plank": scene("core", plank(ang(187, 187, end=277))),
-    "cat": scene("tabletop", table(curve=30, head=-70, face=-160)),
-    "cow": scene("tabletop", table(curve=-22, head=48, face=28)),
-    "cat-cow": scene("tabletop", table(curve=30, head=-70, face=-160, ghost=True), table(curve=-22, head=48, face=28)),
+    # Cat and Cow are told apart at a glance: a high round back with the head tucked down, against a
+    # deep sag with the head lifted. Cat-Cow shows both, side by side (see SEQUENCES).
+    "cat": scene("tabletop", CAT),
+    "cow": scene("tabletop", COW),
     "balancing-table": scene(
         "core",
         table(head=14, face=-45, arms=(TABLE_HANDS[0], ang(12)), legs=(ang(190, 190, end=280), TABLE_LEGS[1])),
@@ -654,9 +665,16 @@ POSES: dict[str, Scene] = {
         "hip-openers",
         supine((-50, 27), pair(-25, 95, bend=-1), (ang(70, 180, end=90), to(-4, 146, bend=1, end=60))),
     ),
+    # Knees drawn down beside the chest, each ankle stacked over its knee with the sole to the ceiling,
+    # the hands holding the feet from inside the knees.
     "happy-baby": scene(
         "hip-openers",
-        supine((-40, 27), (to(74, 196, bend=-1), to(70, 200, bend=-1)), (ang(36, 92, end=0), ang(32, 90, end=0))),
+        supine(
+            (-40, 27),
+            (to(66, 186, bend=-1, end=90), to(70, 190, bend=-1, end=90)),
+            (ang(24, 90, end=0), ang(20, 88, end=0)),
+            head=6,
+        ),
     ),
     "easy-pose": scene(
         "seated",
@@ -710,6 +728,23 @@ POSES: dict[str, Scene] = {
     ),
 }
 
+# One-sided poses are drawn on the side their steps describe first (the right): these scenes are
+# built on the left and shown mirrored.
+MIRRORED = {
+    "tree",
+    "warrior-ii",
+    "seated-side-bend",
+    "seated-twist",
+    "seated-neck-stretch",
+    "chair-side-bend",
+    "chair-figure-four",
+}
+
+# Pictures of a movement between two poses: the poses side by side.
+SEQUENCES: dict[str, tuple[list[Scene], str, bool]] = {
+    "cat-cow": ([scene("tabletop", CAT), scene("tabletop", COW)], "tabletop", True),
+}
+
 ROUTINES: dict[str, tuple[list[str], str, bool]] = {
     "back-strengthening-flow": (["cat", "bow", "childs-pose"], "backbends", True),
     "morning-wake-up": (["downward-facing-dog", "warrior-ii", "tree"], "standing", True),
@@ -717,11 +752,75 @@ ROUTINES: dict[str, tuple[list[str], str, bool]] = {
 }
 
 
+# Authors' portraits -------------------------------------------------------------------------
+
+PORTRAIT = 600
+
+
+@dataclass
+class Portrait:
+    background: tuple[int, int, int]
+    skin: tuple[int, int, int]
+    hair: tuple[int, int, int]
+    shirt: tuple[int, int, int]
+    long_hair: bool = False
+    beard: bool = False
+
+
+PORTRAITS = {
+    "mira-sol": Portrait((236, 226, 244), (176, 120, 90), (44, 32, 30), (44, 124, 120), long_hair=True),
+    "tomas-reed": Portrait((224, 238, 234), (222, 178, 146), (120, 84, 56), (190, 98, 76), beard=True),
+}
+
+
+def render_portrait(p: Portrait) -> Image.Image:
+    """Head and shoulders, facing us: a byline picture that reads at 64 pixels."""
+    s = SUPERSAMPLE
+    size = PORTRAIT * s
+    image = Image.new("RGB", (size, size), p.background)
+    draw = ImageDraw.Draw(image)
+
+    def box(x0, y0, x1, y1):
+        return (x0 * s, y0 * s, x1 * s, y1 * s)
+
+    draw.ellipse(box(60, 60, 540, 540), fill=mix(p.background, (255, 255, 255), 0.4))
+    if p.long_hair:
+        draw.rounded_rectangle(box(190, 170, 410, 470), radius=90 * s, fill=p.hair)
+    draw.rounded_rectangle(box(110, 430, 490, 700), radius=150 * s, fill=p.shirt)
+    draw.rounded_rectangle(box(265, 340, 335, 450), radius=30 * s, fill=shade(p.skin, 0.92))
+    draw.ellipse(box(200, 150, 400, 390), fill=p.skin)
+    if p.beard:
+        draw.chord(box(205, 230, 395, 395), 0, 180, fill=p.hair)
+        draw.ellipse(box(255, 300, 345, 345), fill=p.skin)
+    # Hair on top, and a little fringe.
+    draw.chord(box(192, 135, 408, 330), 180, 360, fill=p.hair)
+    if p.long_hair:
+        draw.ellipse(box(262, 100, 338, 170), fill=p.hair)
+    # Eyes closed in a calm curve, and a small smile.
+    for x in (262, 338):
+        draw.arc(box(x - 20, 255, x + 20, 280), 20, 160, fill=shade(p.skin, 0.45), width=5 * s)
+    draw.arc(box(272, 300, 328, 340), 20, 160, fill=shade(p.skin, 0.55), width=5 * s)
+    return image.resize((PORTRAIT, PORTRAIT), Image.Resampling.LANCZOS)
+
+
 def main(only: list[str]) -> None:
+    for slug, portrait in PORTRAITS.items():
+        if only and slug not in only:
+            continue
+        size = save(render_portrait(portrait), OUT / "authors" / f"{slug}.png")
+        print(f"authors/{slug}.png {size // 1024} KB")
     for slug, pose in POSES.items():
         if only and slug not in only:
             continue
-        size = save(render(pose), OUT / f"{slug}.png")
+        image = render(pose)
+        if slug in MIRRORED:
+            image = ImageOps.mirror(image)
+        size = save(image, OUT / f"{slug}.png")
+        print(f"{slug}.png {size // 1024} KB")
+    for slug, (scenes, category, mat) in SEQUENCES.items():
+        if only and slug not in only:
+            continue
+        size = save(render_sequence(scenes, BACKGROUNDS[category], mat, fill=True), OUT / f"{slug}.png")
         print(f"{slug}.png {size // 1024} KB")
     for slug, (poses, category, mat) in ROUTINES.items():
         if only and slug not in only:

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from . import views
+from workflow.presence import presence_view
+
+from . import content_admin, views
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -12,9 +14,13 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/presence/", admin.site.admin_view(presence_view), name="editing-presence"),
+    path("admin/content/import/", admin.site.admin_view(content_admin.import_view), name="content-import"),
+    path("admin/content/export/", admin.site.admin_view(content_admin.export_view), name="content-export"),
     path("admin/", admin.site.urls),
     path("", include("poses.urls")),
     path("routines/", include("routines.urls")),
+    path("search/", include("search.urls")),
     path("authors/", include("routines.author_urls")),
     path("practice/", include("practice.urls")),
     path("", include("webapp.urls")),

@@ -1,9 +1,11 @@
 from collections.abc import Iterable
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from poses.bodymap import render_body_map, render_legend
+from poses.bodymap import MUSCLES, render_body_map, render_legend
+from poses.models import Muscle
 
 register = template.Library()
 
@@ -17,10 +19,26 @@ def _slugs(items: Iterable | None) -> list[str]:
     return [slug for slug in slugs if isinstance(slug, str)]
 
 
+def muscle_links() -> dict[str, str]:
+    """The page of each drawn muscle that the site has (one query)."""
+    slugs = Muscle.objects.filter(slug__in=list(MUSCLES)).values_list("slug", flat=True)
+    return {slug: reverse("poses:muscle_detail", args=[slug]) for slug in slugs}
+
+
 @register.simple_tag
-def body_map(primary=None, secondary=None, label=None, id_prefix=None) -> SafeString:
-    """{% body_map primary=pose_primary_muscles secondary=pose_secondary_muscles %}"""
-    return render_body_map(primary=_slugs(primary), secondary=_slugs(secondary), label=label, id_prefix=id_prefix)
+def body_map(primary=None, secondary=None, label=None, id_prefix=None, linked=False, current="") -> SafeString:
+    """{% body_map primary=pose_primary_muscles secondary=pose_secondary_muscles linked=True %}
+
+    `linked` makes every drawn muscle a link to its page; `current` names the muscle whose page it is.
+    """
+    return render_body_map(
+        primary=_slugs(primary),
+        secondary=_slugs(secondary),
+        label=label,
+        id_prefix=id_prefix,
+        links=muscle_links() if linked else None,
+        current=getattr(current, "slug", current) or "",
+    )
 
 
 @register.simple_tag

@@ -100,6 +100,7 @@ def test_history_shows_an_earlier_version_in_the_form_and_brings_it_back(
     page = editor_page
     pose = PoseFactory(steps=["Kneel.", "Sit back."])
     open_pose(page, live_server, pose)
+    page.locator("#id_summary").fill("A kneeling fold.")
     save(page)
     page.locator("#id_steps-0-text").fill("Kneel with the knees apart.")
     save(page)

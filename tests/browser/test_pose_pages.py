@@ -26,6 +26,13 @@ def studio(transactional_db):
         primary=[lower_back],
         equipment=[block],
     )
+    # Works the same primary muscles with another prop, and is not among Backbend's related poses.
+    complete_pose(
+        name="Chair Backbend",
+        category=CategoryFactory(slug="chair-yoga", name="Chair Yoga"),
+        primary=backbend.primary_muscles,
+        equipment=[EquipmentFactory(slug="chair", name="Chair")],
+    )
     for name in ["Mountain Pose", "Warrior II", "Tree Pose", "Chair Pose"]:
         complete_pose(name=name, category=standing, primary=[glutes], level="beginner")
 

@@ -46,7 +46,7 @@ def test_demo_backbend_page_shows_every_section(client, demo):
 
     muscles = section(html, "muscles")
     assert "Muscles worked" in muscles and "Primary muscles" in muscles and "Secondary muscles" in muscles
-    assert 'class="bm-figure"' in muscles
+    assert 'class="bm-figure bm-figure--linked"' in muscles
     for slug in pose["muscles"]["primary"]:
         assert f'bm-primary" data-muscle="{slug}"' in muscles
 

@@ -45,21 +45,37 @@ def test_search_finds_a_pose_by_any_of_its_names_with_or_without_diacritics(clie
     assert names(client.get("/poses/", {"q": query})) == ["Backbend"]
 
 
-def test_search_ranks_exact_then_prefix_then_word_start_then_anywhere(client):
-    PoseFactory(name="Reclined Twist")  # contains "twist"
+def test_search_ranks_exact_then_prefix_then_word_start_then_other_names_then_the_rest(client):
+    PoseFactory(name="Reclined Twist")  # a word starts with it
     PoseFactory(name="Seated Twist")  # a word starts with it
     PoseFactory(name="Twisted Lunge")  # the name starts with it
     PoseFactory(name="Twist")  # exact
-    PoseFactory(name="Overtwisting")  # contains it inside a word
+    PoseFactory(name="Overtwisting")  # only inside a word: not a match
     PoseFactory(name="Twist Again")  # starts with it too; ties go by name
+    easy = PoseFactory(name="Easy Pose")
+    easy.other_names.create(name="Easy Twist", position=0)
+    easy.save()  # another name
+    PoseFactory(name="Cat", summary="A gentle twist of the spine.")  # the summary
     assert names(client.get("/poses/", {"q": "twist"})) == [
         "Twist",
         "Twist Again",
         "Twisted Lunge",
         "Reclined Twist",
         "Seated Twist",
-        "Overtwisting",
+        "Easy Pose",
+        "Cat",
     ]
+
+
+def test_library_search_understands_what_the_site_search_does(client):
+    PoseFactory(name="Warrior II", sanskrit_name="Vīrabhadrāsana II")
+    PoseFactory(name="Corpse Pose", sanskrit_name="Śavāsana")
+    PoseFactory(name="Cobra", sanskrit_name="Bhujaṅgāsana")
+    PoseFactory(name="Child's Pose", sanskrit_name="Bālāsana")
+    assert names(client.get("/poses/", {"q": "warrior two"})) == ["Warrior II"]
+    assert names(client.get("/poses/", {"q": "shavasana"})) == ["Corpse Pose"]
+    assert names(client.get("/poses/", {"q": "cobar"})) == ["Cobra"]
+    assert unescape(names(client.get("/poses/", {"q": "childs pose"}))[0]) == "Child's Pose"
 
 
 def test_search_with_no_match_says_so_and_offers_to_clear(client):
@@ -149,17 +165,17 @@ def test_unknown_filter_values_are_ignored_with_a_note(client, library):
 @pytest.fixture
 def many_backbends():
     category = CategoryFactory(slug="backbends")
-    for n in range(30):
+    for n in range(54):
         PoseFactory(name=f"Backbend {n:02d}", category=category)
     PoseFactory(name="Other")
 
 
 def test_pagination_links_keep_the_filters(client, many_backbends):
     html = client.get("/poses/", {"category": "backbends"}).content.decode()
-    assert "30 poses" in html and "page 1 of 2" in html
+    assert "54 poses" in html and "page 1 of 2" in html
     assert 'href="?category=backbends&amp;page=2" rel="next"' in html
     page_two = client.get("/poses/", {"category": "backbends", "page": 2})
-    assert names(page_two) == [f"Backbend {n:02d}" for n in range(24, 30)]
+    assert names(page_two) == [f"Backbend {n:02d}" for n in range(48, 54)]
     assert 'href="?category=backbends&amp;page=1" rel="prev"' in page_two.content.decode()
 
 
@@ -170,7 +186,7 @@ def test_a_page_number_that_is_not_one_shows_the_first_page(client, many_backben
 def test_a_page_past_the_end_shows_the_last_page(client, many_backbends):
     response = client.get("/poses/", {"category": "backbends", "page": "999"})
     assert response.status_code == 200
-    assert names(response)[-1] == "Backbend 29" and "page 2 of 2" in response.content.decode()
+    assert names(response)[-1] == "Backbend 53" and "page 2 of 2" in response.content.decode()
 
 
 def test_canonical_keeps_a_category_and_its_page_and_drops_everything_else(client, many_backbends, settings):
@@ -219,9 +235,19 @@ EVERY_FILTER = {"category": "backbends", "muscle": "lower-back", "equipment": "b
 def test_library_query_count_is_small_and_does_not_grow_with_poses(client, params, django_assert_max_num_queries):
     make_listed_poses(3)
     small = count_queries(client, "/poses/", params)
-    make_listed_poses(30)
+    make_listed_poses(50)
     # Four lists of choices for the filters, the count, the page of poses, their pictures.
     with django_assert_max_num_queries(7):
         response = client.get("/poses/", params)
-    assert len(names(response)) == 24
+    assert len(names(response)) == 48
     assert count_queries(client, "/poses/", params) == small
+
+
+def test_a_page_of_the_library_holds_48_poses_and_the_filters_fold_behind_a_count(client, many_backbends):
+    html = client.get("/poses/", {"category": "backbends", "level": "beginner", "role": "primary"}).content.decode()
+    assert html.count('class="card"') == 48
+    fold = html[html.index('<details class="filters__fold">') :]
+    # The muscle role only qualifies a muscle: two filters in force, category and level.
+    assert re.search(r'<summary class="filters__toggle">Filters <span class="filters__count">\(2\)</span>', fold)
+    assert fold.index('id="filter-category"') < fold.index("</details>")
+    assert 'id="filter-q"' not in fold[: fold.index("</details>")]  # the search box stays outside the fold

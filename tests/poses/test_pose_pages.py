@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from poses.models import PoseStep
+from poses.models import PoseCaution, PoseStep
 from tests.factories import (
     CategoryFactory,
     EquipmentFactory,
@@ -55,8 +55,11 @@ def test_pose_page_shows_the_steps_in_order_as_a_numbered_list(client, backbend)
 def test_pose_page_lists_primary_and_secondary_muscles_with_descriptions_and_a_body_map(client, backbend):
     html = client.get("/poses/backbend/").content.decode()
     muscles = html[html.index('id="muscles"') : html.index('id="tips"')]
-    assert muscles.index("Primary muscles") < muscles.index("Lower Back") < muscles.index("Secondary muscles")
-    assert muscles.index("Secondary muscles") < muscles.index("Calves")
+    lists = muscles[muscles.index("muscles__lists") :]
+    assert lists.index("Primary muscles") < lists.index("Lower Back") < lists.index("Secondary muscles")
+    assert lists.index("Secondary muscles") < lists.index("Calves")
+    # The map comes first: beside the lists on a wide screen, above them on a phone.
+    assert muscles.index("bm-figure") < muscles.index("muscles__lists")
     assert "Steadies the spine." in muscles and "Point and steady the feet." in muscles
     assert 'class="bm-muscle bm-primary" data-muscle="lower-back"' in muscles
     assert 'class="bm-muscle bm-secondary" data-muscle="calves"' in muscles
@@ -99,21 +102,26 @@ def test_faq_is_shown_as_disclosures(client, backbend):
 
 
 def test_same_primary_muscles_lists_poses_with_other_props_only(client, backbend):
-    lower_back = backbend.primary_muscles[0]
+    lower_back, middle_back = backbend.primary_muscles
     mat = backbend.equipment.get()
-    with_block = complete_pose(
-        name="Supported Bridge", primary=[lower_back], equipment=[EquipmentFactory(name="Block")]
-    )
-    body_only = complete_pose(name="Locust", primary=[lower_back])
-    same_props = complete_pose(name="Bow Pose", primary=[lower_back], equipment=[mat])
-    complete_pose(name="Hidden Draft", primary=[lower_back], status="draft")
-    complete_pose(name="Only Secondary", secondary=[lower_back])
+    block = EquipmentFactory(name="Block")
+    with_block = complete_pose(name="Supported Bridge", primary=[lower_back, middle_back], equipment=[block])
+    body_only = complete_pose(name="Locust", primary=[middle_back, lower_back])
+    same_props = complete_pose(name="Bow Pose", primary=[lower_back, middle_back], equipment=[mat])
+    complete_pose(name="Hidden Draft", primary=[lower_back, middle_back], status="draft")
+    complete_pose(name="Only Secondary", secondary=[lower_back, middle_back])
+    # Sitting up straight works the lower back too, but a seated pose is not another backbend.
+    complete_pose(name="Easy Pose", primary=[lower_back], equipment=[EquipmentFactory(name="Cushion")])
+    complete_pose(name="Also Related", category=backbend.category, primary=[lower_back, middle_back], equipment=[block])
     html = client.get("/poses/backbend/").content.decode()
     section = html[html.index('id="same-muscles"') : html.index('id="related"')]
+    assert "Work the lower back and middle back with other props or none." in section
     assert with_block.name in section and "With Block" in section
     assert body_only.name in section and "Body only, no props" in section
     assert same_props.name not in section
-    assert "Hidden Draft" not in section and "Only Secondary" not in section
+    assert "Hidden Draft" not in section and "Only Secondary" not in section and "Easy Pose" not in section
+    related = html[html.index('id="related"') :]
+    assert "Also Related" in related and "Also Related" not in section
 
 
 def test_related_poses_share_category_or_tags_and_exclude_self_and_drafts(client, backbend):
@@ -251,13 +259,17 @@ def test_pose_page_query_count_does_not_grow_with_content(client, django_assert_
         cool_down=cool_down,
     )
     for n in range(15):
-        other = complete_pose(category=category, primary=[muscles[n % 4]], images=1, steps=1)
+        # Half related (same category), half sharing two primary muscles with other props.
         if n % 2:
+            complete_pose(category=category, primary=[muscles[n % 4]], images=1, steps=1)
+        else:
+            other = complete_pose(primary=muscles[n % 3 : n % 3 + 2], images=1, steps=1)
             other.equipment.add(EquipmentFactory())
     assert PoseStep.objects.filter(pose=big).count() == 20
     # The pose and its 12 kinds of parts, 2 each for the warm-up's and cool-down's steps and
-    # pictures, 3 for the poses with other props, 2 for the related poses.
-    with django_assert_max_num_queries(21):
+    # pictures, 3 for the poses with other props, 2 for the related poses, 1 for the muscles the body map
+    # links to.
+    with django_assert_max_num_queries(22):
         response = client.get("/poses/big/")
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') >= 12
@@ -301,11 +313,6 @@ def test_pose_page_with_nothing_but_a_name_still_renders(client):
     assert "<h1" in html and 'id="muscles"' not in html and 'id="faq"' not in html
 
 
-def test_a_pose_without_images_gets_no_og_image(client):
-    PoseFactory(slug="plain")
-    assert "og:image" not in client.get("/poses/plain/").content.decode()
-
-
 def test_extra_image_is_shown_in_the_gallery(client):
     pose = PoseFactory(slug="g")
     add_pose_image(pose, position=0, alt="Main view")
@@ -323,3 +330,45 @@ def test_a_pose_without_props_lists_poses_with_props_for_the_same_muscles(client
     html = client.get("/poses/floor/").content.decode()
     section = html[html.index('id="same-muscles"') :]
     assert "With A Block" in section and "Also Floor" not in section
+
+
+def test_a_shared_pose_link_shows_a_picture_even_without_one_of_its_own(client):
+    complete_pose(slug="bare", images=0)
+    markup = client.get("/poses/bare/").content.decode()
+    assert re.search(r'<meta property="og:image" content="http[^"]+/img/share\.png">', markup)
+    with_picture = complete_pose(slug="pictured", images=1)
+    markup = client.get("/poses/pictured/").content.decode()
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', markup).group(1)
+    assert og.endswith(with_picture.main_image.src)
+
+
+def test_pose_page_says_who_should_take_care_and_the_usual_hold(client, backbend):
+    PoseCaution.objects.create(pose=backbend, position=0, text="Skip it with a recent wrist injury.")
+    PoseCaution.objects.create(pose=backbend, position=1, text="Go gently with high blood pressure.")
+    backbend.hold_value, backbend.hold_kind, backbend.sides = 5, "breaths", "both"
+    backbend.save()
+    html = client.get("/poses/backbend/").content.decode()
+    cautions = html[html.index('id="cautions"') :]
+    cautions = cautions[: cautions.index("</section>")]
+    assert "Take care if…" in cautions
+    assert cautions.index("recent wrist injury") < cautions.index("high blood pressure")
+    assert '<a href="#cautions">Take care</a>' in html
+    # Right after the steps: read before trying the pose.
+    assert html.index('id="how-to"') < html.index('id="cautions"') < html.index('id="muscles"')
+    assert re.search(r"<dt>Usual hold</dt><dd>5 breaths on each side</dd>", html)
+
+
+def test_pose_page_without_cautions_or_hold_shows_neither(client, backbend):
+    html = client.get("/poses/backbend/").content.decode()
+    assert 'id="cautions"' not in html and "Usual hold" not in html
+
+
+def test_pictures_carry_their_credit_and_the_side_they_show(client, backbend):
+    image = backbend.main_image
+    image.credit, image.side = "Drawing: A. Rao, CC BY 4.0", "right"
+    image.save()
+    html = client.get("/poses/backbend/").content.decode()
+    hero = html[html.index('class="pose-hero__figure"') :]
+    hero = hero[: hero.index("</figure>")]
+    assert '<small class="credit">Drawing: A. Rao, CC BY 4.0</small>' in hero
+    assert "Shows the right side." in hero

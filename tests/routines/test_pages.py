@@ -26,6 +26,7 @@ from tests.factories import (
     RoutineFactory,
     RoutineImageFactory,
     RoutineStepFactory,
+    complete_pose,
     complete_routine,
     routine_poses,
 )
@@ -198,22 +199,64 @@ def test_safety_note_is_markdown_with_scripts_neutralised(client, routine):
     assert "Move <strong>slowly</strong>" in markup
 
 
-def test_timeline_widths_follow_each_steps_time(client, routine):
+def test_timeline_bar_widths_follow_each_steps_time(client, routine):
     markup = page(client, "/routines/flow/")
-    timeline = element(markup, 'class="timeline"')
-    items = re.findall(r'<li class="([^"]*)" style="flex-grow: ([\d.]+)"', timeline)
+    bar = element(markup, 'class="timeline-bar"')
+    rects = re.findall(r'<rect class="([^"]*)" x="([\d.]+)" y="0" width="([\d.]+)"', bar)
     steps = list(routine.steps.all())
     seconds = [timing.step_seconds(step, routine.breath_seconds) for step in steps]
     assert seconds == [30, 60, 90, 30, 40, 30]
-    assert len(items) == len(steps)
-    shares = [float(share) for _, share in items]
-    for share, length in zip(shares, seconds, strict=True):
-        assert share / shares[0] == pytest.approx(length / seconds[0], rel=1e-3)
-    assert "timeline__step--plain" in items[4][0]  # the rest has no picture
-    assert "timeline__step--plain" not in items[0][0]
-    assert '<ol class="timeline">' in markup
-    assert "5. Rest, 40 s" in text(timeline)
-    assert "3. Flow Pose 3, 2 min" in text(timeline)
+    assert len(rects) == len(steps)
+    widths = [float(width) for _, _, width in rects]
+    for width, length in zip(widths, seconds, strict=True):
+        assert width / widths[0] == pytest.approx(length / seconds[0], rel=1e-3)
+    # Each stretch starts where the one before ends, and the bar ends at the routine's end.
+    starts = [float(x) for _, x, _ in rects]
+    assert starts[0] == 0 and starts[1] == pytest.approx(widths[0])
+    assert starts[-1] + widths[-1] == pytest.approx(1000)
+    assert "timeline-bar__step--rest" in rects[4][0] and "rest" not in rects[0][0]
+
+
+def test_timeline_labels_every_step_with_a_sized_picture_and_links_to_it(client, routine):
+    markup = page(client, "/routines/flow/")
+    timeline = markup[markup.index('<ol class="timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    rows = re.findall(r'<li class="timeline__step[^"]*">(.*?)</li>', timeline, re.S)
+    assert len(rows) == 6
+    assert "5. Rest" in text(rows[4]) and "40 s" in text(rows[4])
+    assert "3. Flow Pose 3" in text(rows[2]) and "90 s" in text(rows[2])
+    assert 'href="#step-3"' in rows[2]
+    for row in rows:
+        img = re.search(r"<img [^>]*>", row).group(0)
+        assert re.search(r'width="\d+" height="\d+"', img), img
+    assert "img/rest.svg" in rows[4] and "img/rest.svg" not in rows[0]
+    assert 'style="' not in markup[markup.index("<main") :]
+
+
+def test_a_rest_step_has_its_own_picture_in_the_article(client, routine):
+    markup = page(client, "/routines/flow/")
+    rest = markup[markup.index('id="step-5"') :]
+    rest = rest[: rest.index("</li>")]
+    assert "img/rest.svg" in rest and 'width="240" height="180"' in rest
+
+
+def test_a_section_of_one_step_does_not_repeat_its_title(client):
+    pose = complete_pose(name="Sphinx")
+    flow = RoutineFactory(slug="one", status="published")
+    RoutineStepFactory(routine=flow, position=0, pose=pose, starts_section=True, section_title="Sphinx")
+    RoutineStepFactory(routine=flow, position=1, pose=pose, starts_section=True, section_title="Long Hold")
+    RoutineStepFactory(routine=flow, position=2, pose=None, title="Rest", starts_section=True, section_title="Pair")
+    RoutineStepFactory(routine=flow, position=3, pose=pose)
+    markup = page(client, "/routines/one/")
+    article = markup[markup.index('id="steps-title"') :]
+    assert text(article).count("Sphinx") == 3  # steps 1, 2 and 4, no heading of their own
+    assert not re.search(r"<h3[^>]*>Sphinx</h3>", article)
+    assert re.search(r'<h3 class="routine-step__title"><span class="routine-step__number">1.</span>', article)
+    # A one-step section named otherwise keeps its name, as a line above the step, not a heading.
+    assert '<p class="routine-step__part">Long Hold</p>' in article
+    # A section of two steps keeps its heading, and its steps are one level below.
+    assert '<h3 class="routine-part__title" id="part-3">Pair</h3>' in article
+    assert '<h4 class="routine-step__title"><span class="routine-step__number">3.</span> Rest</h4>' in article
 
 
 def test_routine_reads_as_an_article_section_by_section(client, routine):
@@ -448,7 +491,9 @@ def short_and_long():
 @pytest.mark.parametrize(
     ("template", "most"),
     [
-        ("/routines/{slug}/", 7),
+        # The routine page also reads its related routines (the editor's, then similar ones), their
+        # cards, pictures and tags.
+        ("/routines/{slug}/", 12),
         ("/routines/{slug}/cheatsheet/", 7),
         ("/routines/{slug}/play/2/", 5),
         ("/routines/{slug}/play/finish/", 1),
@@ -457,6 +502,10 @@ def short_and_long():
 def test_query_count_does_not_grow_with_the_routine(
     client, short_and_long, django_assert_max_num_queries, template, most
 ):
+    for n in range(4):
+        kin = complete_routine(steps=3, slug=f"kin-{n}", poses=routine_poses(1))
+        RoutineImageFactory(routine=kin)
+        kin.tags.add("calm")
     short, long = (count_queries(client, template.format(slug=slug)) for slug in ("short", "long"))
     assert short == long
     with django_assert_max_num_queries(most):
@@ -544,3 +593,120 @@ def test_demo_routine_pages_show_everything(client):
     last = page(client, f"/routines/{slug}/play/{len(stops)}/")
     assert f'href="/routines/{slug}/play/finish/" rel="next"' in last
     assert client.get(f"/routines/{slug}/play/{len(stops) + 1}/").status_code == 404
+
+
+def test_demo_routines_name_the_props_they_list_and_no_others(client):
+    """What the introduction and the steps tell the practitioner to bring is what the props line lists."""
+    from poses.models import Equipment
+
+    call_command("import_content", str(DEMO), verbosity=0)
+    names = [item.name.lower() for item in Equipment.objects.all()]
+    for routine in Routine.objects.published():
+        markup = page(client, routine.get_absolute_url())
+        facts = markup[markup.index("<dt>Props</dt>") :]
+        listed = {name for name in names if name in text(facts[: facts.index("</dd>")]).lower()}
+        said = " ".join([routine.body, *(step.instructions for step in routine.steps.all())]).lower()
+        mentioned = {name for name in names if re.search(rf"\b{re.escape(name)}s?\b", said)}
+        assert mentioned <= listed, (routine.slug, mentioned - listed)
+        if "you will need" in routine.body.lower():
+            need = next(part for part in routine.body.split("\n\n") if "you will need" in part.lower()).lower()
+            assert {name for name in names if name in need} == listed, routine.slug
+
+
+def test_a_shared_routine_link_shows_a_picture_even_without_one_of_its_own(client):
+    pose = complete_pose(name="Sphinx", images=1)
+    flow = RoutineFactory(slug="no-picture", status="published")
+    RoutineStepFactory(routine=flow, position=0, pose=None, title="Arrive")
+    RoutineStepFactory(routine=flow, position=1, pose=pose)
+    markup = page(client, "/routines/no-picture/")
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', markup).group(1)
+    assert og.startswith("http") and og.endswith(pose.main_image.src)
+    bare = RoutineFactory(slug="bare", status="published")
+    RoutineStepFactory(routine=bare, position=0, pose=None, title="Rest")
+    markup = page(client, "/routines/bare/")
+    assert re.search(r'<meta property="og:image" content="http[^"]+/img/share\.png">', markup)
+    assert '<meta name="twitter:card" content="summary_large_image">' in markup
+
+
+def test_related_routines_share_tags_or_poses_most_in_common_first(client):
+    poses = routine_poses(3)
+    flow = complete_routine(steps=3, slug="flow", poses=poses)
+    flow.tags.add("calm", "back care")
+    both = complete_routine(steps=3, slug="both", title="Shares Poses and a Tag", poses=poses)
+    both.tags.add("calm")
+    tag_only = complete_routine(steps=2, slug="tag-only", title="Shares a Tag", poses=routine_poses(2))
+    tag_only.tags.add("back care")
+    complete_routine(steps=2, slug="nothing", title="Shares Nothing", poses=routine_poses(2))
+    draft = complete_routine(steps=3, slug="draft", title="Draft Kin", poses=poses, status="draft")
+    draft.tags.add("calm")
+    markup = page(client, "/routines/flow/")
+    related = text(markup[markup.index('id="related-title"') :])
+    assert related.index("Shares Poses and a Tag") < related.index("Shares a Tag")
+    assert "Shares Nothing" not in related and "Draft Kin" not in related and "Morning" not in related
+
+
+def test_routine_byline_gives_dates_and_reading_time_and_the_article_jsonld(client, routine):
+    routine.published_at = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_current_timezone())
+    routine.save()
+    markup = page(client, "/routines/flow/")
+    byline = text(element(markup, 'class="byline__meta"'))
+    assert "Published 2 March 2026" in byline and "min read" in byline
+    assert re.search(r"Updated \d+ \w+ 20\d\d", byline)  # saved after it was published
+    article = jsonld(markup, "Article")
+    assert article["headline"] == "Morning Flow"
+    assert article["datePublished"].startswith("2026-03-02")
+    assert article["image"].startswith("http")
+
+
+def test_reading_time_grows_with_the_words(client):
+    from routines.views import reading_minutes
+
+    short = complete_routine(steps=2, slug="short-read")
+    long = complete_routine(steps=2, slug="long-read", body="word " * 1500)
+    assert reading_minutes(short, list(short.steps.all())) == 1
+    assert reading_minutes(long, list(long.steps.all())) == 8
+
+
+@pytest.fixture
+def author():
+    from routines.models import Author, AuthorImage
+    from tests.factories import image_upload
+
+    mira = Author.objects.create(slug="mira-sol", name="Mira Sol", bio="Teaches slow, strong classes.")
+    AuthorImage.objects.create(author=mira, file=image_upload("mira.png"), alt="Mira Sol", credit="Drawing")
+    return mira
+
+
+def test_routine_byline_names_the_author_with_portrait_and_bio_and_links_to_their_page(client, routine, author):
+    routine.author = author
+    routine.save()
+    markup = page(client, "/routines/flow/")
+    byline = markup[markup.index('class="byline"') :]
+    byline = byline[: byline.index('class="byline__meta"')]
+    assert 'href="/authors/mira-sol/">Mira Sol</a>' in byline
+    assert "Teaches slow, strong classes." in byline
+    assert re.search(r'<img class="byline__portrait" src="[^"]+" alt="" width="\d+" height="\d+"', byline)
+    article = jsonld(markup, "Article")
+    assert article["author"]["name"] == "Mira Sol" and article["author"]["url"].endswith("/authors/mira-sol/")
+
+    author_page = page(client, "/authors/mira-sol/")
+    assert "<h1>Mira Sol</h1>" in author_page and 'href="/routines/flow/"' in author_page
+
+
+def test_related_routines_begin_with_the_editors_choice(client):
+    from routines.models import RelatedRoutine
+
+    poses = routine_poses(3)
+    flow = complete_routine(steps=3, slug="flow", poses=poses)
+    flow.tags.add("calm")
+    similar = complete_routine(steps=3, slug="similar", title="Very Similar", poses=poses)
+    similar.tags.add("calm")
+    chosen = complete_routine(steps=2, slug="chosen", title="Chosen by the Editor", poses=routine_poses(2))
+    hidden = complete_routine(steps=2, slug="hidden", title="Chosen but a Draft", status="draft")
+    RelatedRoutine.objects.create(routine=flow, related=hidden, position=0)
+    RelatedRoutine.objects.create(routine=flow, related=chosen, position=1)
+    markup = page(client, "/routines/flow/")
+    related = text(markup[markup.index('id="related-title"') :])
+    assert related.index("Chosen by the Editor") < related.index("Very Similar")
+    assert "Chosen but a Draft" not in related
+    assert markup.count('class="card__title"><a href="/routines/similar/"') == 1

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import default_storage
 
 from poses.models import Pose
-from routines.models import Author, Routine, RoutineStep
+from routines.models import Author, RelatedRoutine, Routine, RoutineStep
 
 from . import stored
 from .schema import FORMAT, KINDS, VERSION, AuthorRecord, ImageRecord, PoseRecord, RoutineRecord, StepRecord
@@ -184,18 +185,54 @@ STEP_DEFAULTS = {
 }
 
 
-def export_site(*, directory: Path) -> ExportResult:
+def _with_related_routines(routine_ids: set[int]) -> set[int]:
+    """The routines asked for and every routine they suggest, and those suggest, and so on."""
+    wanted, frontier = set(routine_ids), set(routine_ids)
+    while frontier:
+        linked = set(RelatedRoutine.objects.filter(routine__in=frontier).values_list("related", flat=True))
+        frontier = linked - wanted
+        wanted |= frontier
+    return wanted
+
+
+def _with_linked_poses(pose_ids: set[int], routine_ids: set[int]) -> set[int]:
+    """The poses asked for, those the routines' steps use, and every warm-up and cool-down they name, so that
+    the document imports into a site that has none of them."""
+    wanted = set(pose_ids) | set(
+        RoutineStep.objects.filter(routine__in=routine_ids, pose__isnull=False).values_list("pose", flat=True)
+    )
+    frontier = set(wanted)
+    while frontier:
+        linked = set()
+        for warm_up, cool_down in Pose.objects.filter(pk__in=frontier).values_list("warm_up", "cool_down"):
+            linked |= {pk for pk in (warm_up, cool_down) if pk is not None}
+        frontier = linked - wanted
+        wanted |= frontier
+    return wanted
+
+
+def export_site(
+    *, directory: Path, poses: Iterable[int] | None = None, routines: Iterable[int] | None = None
+) -> ExportResult:
     """Write `directory`/content.json with every muscle, prop, category, pose and routine, and
     copy each picture they use to `directory`/media/<stored name>. Importing that file into an
-    empty site gives the same site back."""
+    empty site gives the same site back.
+
+    Given `poses` or `routines` (ids), only those are written, with the poses they link to (steps,
+    warm-up, cool-down) and every muscle, prop and category, so that the document imports on its own."""
     directory = Path(directory)
     references = {
         kind: [record for _, record in stored.reference_records(model.objects.order_by("slug"))]
         for kind, model in stored.REFERENCE_MODELS.items()
     }
     authors = [record for _, record in stored.author_records(Author.objects.order_by("slug"))]
-    poses = [record for _, record in stored.pose_records(Pose.objects.order_by("slug"))]
-    routines = [record for _, record in stored.routine_records(Routine.objects.order_by("slug"))]
+    pose_rows, routine_rows = Pose.objects.order_by("slug"), Routine.objects.order_by("slug")
+    if poses is not None or routines is not None:
+        routine_ids = _with_related_routines(set(routines or ()))
+        pose_rows = pose_rows.filter(pk__in=_with_linked_poses(set(poses or ()), routine_ids))
+        routine_rows = routine_rows.filter(pk__in=routine_ids)
+    poses = [record for _, record in stored.pose_records(pose_rows)]
+    routines = [record for _, record in stored.routine_records(routine_rows)]
     document = {
         "format": FORMAT,
         "version": VERSION,

@@ -16,8 +16,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from poses import images
+from poses import search as pose_search
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
 from poses.services import POSE_PARTS
+from routines import search as routine_search
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 
@@ -84,6 +86,36 @@ class _Plan:
 
     def counts(self) -> Counts:
         return Counts(created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
+
+
+@dataclass
+class ImportPreview:
+    """What importing a document would do, kind by kind: the names created and updated, how many left alone."""
+
+    created: dict[str, list[str]]
+    updated: dict[str, list[str]]
+    unchanged: dict[str, int]
+
+    @property
+    def changes(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values())
+
+
+def _name(record) -> str:
+    return getattr(record, "name", None) or getattr(record, "title", None) or record.slug
+
+
+def preview_document(*, path: Path) -> ImportPreview:
+    """What import_document would create, update and leave alone, writing nothing. Raises ContentUnreadable
+    or ContentInvalid (every problem, with its path) as import_document does."""
+    path = Path(path)
+    document = validate(read_document(path), folder=path.parent)
+    plans = _plan(document)
+    return ImportPreview(
+        created={kind: [_name(record) for record in plans[kind].created] for kind in KINDS},
+        updated={kind: [_name(record) for record, _ in plans[kind].updated] for kind in KINDS},
+        unchanged={kind: plans[kind].unchanged for kind in KINDS},
+    )
 
 
 def import_document(*, path: Path, progress: TextIO | None = None) -> ImportResult:
@@ -223,6 +255,17 @@ def _write(plans: dict[str, _Plan], pictures: dict[str, _Picture], progress: _Pr
     _write_authors(plans["authors"], pictures)
     _write_poses(plans["poses"], pictures, progress)
     _write_routines(plans["routines"], pictures, progress)
+    _index_for_search(plans)
+
+
+def _index_for_search(plans: dict[str, _Plan]) -> None:
+    """The bulk writes send no signals: index what changed for search (a routine is found by its poses' names)."""
+    changed = {kind: [record.slug for record, _ in plans[kind].changed] for kind in ("muscles", "poses", "routines")}
+    muscle_ids = _ids(stored.REFERENCE_MODELS["muscles"], changed["muscles"]).values()
+    pose_ids = list(_ids(Pose, changed["poses"]).values())
+    routine_ids = {*_ids(Routine, changed["routines"]).values(), *routine_search.using(pose_ids)}
+    pose_search.refresh(muscles=muscle_ids, poses=pose_ids)
+    routine_search.refresh(routine_ids)
 
 
 def _write_references(model, plan: _Plan) -> None:

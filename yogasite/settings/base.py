@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "yogasite",
     "common",
     "workflow",
+    "searchindex",
     "poses",
     "routines",
+    "search",
     "practice",
     "webapp",
 ]

@@ -191,7 +191,10 @@
 
   // After a failed save the rows come back in form order; show them in the order the
   // editor had arranged, which the submitted positions still hold.
-  function restoreOrder(group) {
+  function restoreOrder(group, always) {
+    // A page fresh from the server already shows the stored order (a pose's muscles are
+    // numbered within each role, so their numbers alone would interleave them).
+    if (!always && !document.querySelector(".errornote")) return;
     const all = rows(group);
     if (!all.length) return;
     const keyed = all
@@ -346,6 +349,11 @@
   function init() {
     document.querySelectorAll(".js-inline-admin-formset").forEach(setup);
   }
+
+  // Rows given their positions back (kept-form.js restoring typed work) are shown in that order.
+  document.addEventListener("sortable:reorder", () => {
+    document.querySelectorAll(".sortable-inline").forEach((group) => restoreOrder(group, true));
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

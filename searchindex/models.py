@@ -1,0 +1,85 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .text import MAX_WORD, keys
+
+
+class Entry(models.Model):
+    """One word of one searchable thing, where it stands: in which of its names, at which place."""
+
+    class Field(models.IntegerChoices):
+        NAME = 0, "name"
+        OTHER_NAME = 1, "other name"
+        TEXT = 2, "text"
+
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    field = models.PositiveSmallIntegerField(choices=Field.choices)
+    # Which name (or text) of the thing, so that words of one name can be told from words of another.
+    name = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField()
+    # Words in that name: a query with as many words, all matching from the start, is the whole name.
+    length = models.PositiveSmallIntegerField()
+    word = models.CharField(max_length=MAX_WORD)
+    # The thing's first name, folded: ties in rank go alphabetically, the same on every database.
+    sort = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        indexes = [
+            models.Index(fields=["word", "kind"], name="search_entry_word"),
+            models.Index(fields=["kind", "object_id"], name="search_entry_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.word}"
+
+
+class Spelling(models.Model):
+    """The vocabulary for typos: each indexed word under itself and under every form with one or two of
+    its letters left out. A typed word's own such forms find the known words within two typos through
+    this table's index, whatever the size of the library."""
+
+    variant = models.CharField(max_length=MAX_WORD)
+    word = models.CharField(max_length=MAX_WORD)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["variant", "word"], name="unique_search_spelling")]
+
+    def __str__(self):
+        return f"{self.variant} → {self.word}"
+
+
+class Synonym(models.Model):
+    words = models.CharField(
+        "people type",
+        max_length=100,
+        unique=True,
+        help_text="A word or a few words visitors search for that no name contains: “wheel”.",
+    )
+    means = models.CharField(
+        "to find",
+        max_length=100,
+        help_text=(
+            "Words of the names it should find: “backbend” finds Backbend and every pose or routine with "
+            "“backbend” in its name. Search then treats the first words as another name of those."
+        ),
+    )
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = "search synonym"
+
+    def __str__(self):
+        return f"{self.words} → {self.means}"
+
+    def clean(self):
+        errors = {}
+        if not keys(self.words):
+            errors["words"] = "Type at least one letter or digit."
+        if not keys(self.means):
+            errors["means"] = "Type at least one letter or digit."
+        elif keys(self.means) == keys(self.words):
+            errors["means"] = "This is the same as what people type; search finds it already."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,104 @@
+"""The index keeps up: the content import, the admin (synonyms, other names, routine steps), rebuilding."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from poses.models import Pose
+from routines.models import Routine
+from searchindex import index
+from searchindex.models import Entry, Synonym
+from searchindex.query import search
+from tests.factories import PoseFactory, RoutineFactory, RoutineStepFactory
+
+pytestmark = pytest.mark.django_db
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "content.json"
+
+
+def found(query, kind="pose", model=Pose, field="name"):
+    scopes = {"pose": Pose.objects.published(), "routine": Routine.objects.published()}
+    ids = search(query, scopes).ids(kind)
+    names = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+    return [names[pk] for pk in ids]
+
+
+def document(poses, routines=()):
+    demo = json.loads(DEMO.read_text())
+    return {"format": demo["format"], "version": demo["version"], "poses": poses, "routines": list(routines)}
+
+
+def pose_record(slug, name, sanskrit="", other_names=()):
+    record = {"slug": slug, "name": name, "sanskrit_name": sanskrit, "status": "published", "steps": ["Breathe."]}
+    if other_names:
+        record["other_names"] = list(other_names)
+    return record
+
+
+def test_the_content_import_indexes_what_it_writes_and_what_it_changes(tmp_path):
+    path = tmp_path / "content.json"
+    flow = {
+        "slug": "flow",
+        "title": "Evening Flow",
+        "status": "published",
+        "sections": [{"steps": [{"pose": "corpse", "hold": {"seconds": 60}}]}],
+    }
+    path.write_text(json.dumps(document([pose_record("corpse", "Corpse Pose", "Śavāsana", ["Final Rest"])], [flow])))
+    call_command("import_content", str(path), stdout=io.StringIO())
+    assert found("shavasana") == ["Corpse Pose"] and found("final rest") == ["Corpse Pose"]
+    assert found("savasana", "routine", Routine, "title") == ["Evening Flow"]
+
+    path.write_text(json.dumps(document([pose_record("corpse", "Resting Pose", "Śavāsana")], [flow])))
+    call_command("import_content", str(path), stdout=io.StringIO())
+    assert found("final rest") == [] and found("resting") == ["Resting Pose"]
+    assert found("resting", "routine", Routine, "title") == ["Evening Flow"]
+
+
+def test_routine_steps_added_after_the_routine_make_it_findable_by_their_poses():
+    routine = RoutineFactory(title="Morning")
+    RoutineStepFactory(routine=routine, pose=PoseFactory(name="Cobra"))
+    assert found("cobra", "routine", Routine, "title") == ["Morning"]
+
+
+def test_a_renamed_pose_changes_what_finds_the_routines_using_it():
+    cobra = PoseFactory(name="Cobra")
+    RoutineStepFactory(routine=RoutineFactory(title="Morning"), pose=cobra)
+    cobra.name = "Sphinx"
+    cobra.save()
+    assert found("cobra", "routine", Routine, "title") == []
+    assert found("sphinx", "routine", Routine, "title") == ["Morning"]
+
+
+def test_a_synonym_of_several_words_points_at_names_holding_those_words_in_order():
+    PoseFactory(name="Upward Bow")
+    PoseFactory(name="Bow")
+    PoseFactory(name="Bow Upward")
+    Synonym.objects.create(words="full wheel", means="upward bow")
+    assert found("full wheel") == ["Upward Bow"]
+
+
+def test_rebuilding_gives_the_same_index(client):
+    PoseFactory(name="Cobra", sanskrit_name="Bhujaṅgāsana")
+    RoutineStepFactory(routine=RoutineFactory(title="Morning"), pose=PoseFactory(name="Tree"))
+    before = sorted(Entry.objects.values_list("kind", "object_id", "field", "name", "position", "word"))
+    Entry.objects.all().delete()
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert sorted(Entry.objects.values_list("kind", "object_id", "field", "name", "position", "word")) == before
+    index.build_if_empty()  # not empty: nothing happens
+    assert Entry.objects.count() == len(before)
+
+
+def test_synonyms_admin_explains_and_refuses_empty_or_useless_synonyms(staff_client, django_user_model):
+    user = django_user_model.objects.get(username="editor")
+    user.is_superuser = True
+    user.save()
+    page = staff_client.get("/admin/searchindex/synonym/add/").content.decode()
+    assert "A word or a few words visitors search for" in page and "Words of the names it should find" in page
+    response = staff_client.post("/admin/searchindex/synonym/add/", {"words": "Wheels", "means": "wheel"})
+    assert "This is the same as what people type" in response.content.decode()
+    response = staff_client.post("/admin/searchindex/synonym/add/", {"words": "wheel", "means": "backbend"})
+    assert response.status_code == 302 and Synonym.objects.get().means == "backbend"
+    PoseFactory(name="Backbend")
+    assert found("wheel") == ["Backbend"]
