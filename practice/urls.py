@@ -5,6 +5,7 @@ from . import views
 app_name = "practice"
 
 urlpatterns = [
+    path("", views.my_practice, name="mine"),
     path("new/", views.practice_new, name="new"),
     path("new/cheatsheet/", views.practice_cheatsheet, name="new_cheatsheet"),
     path("new/save/", views.practice_save, name="new_save"),

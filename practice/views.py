@@ -143,3 +143,13 @@ def practice_save(request):
     saved = services.save_as_draft(routine=routine, steps=steps, user=request.user)
     messages.success(request, "The practice is saved as a draft routine. Edit it, then publish it when it is ready.")
     return redirect(reverse("admin:routines_routine_change", args=[saved.pk]))
+
+
+def my_practice(request):
+    """The practitioner's own record. It lives in their browser: the page is the same for everyone and
+    its script fills it in from local storage; nothing about it is sent to the server."""
+    context = {
+        "canonical_path": reverse("practice:mine"),
+        "breadcrumbs": [HOME, ("My practice", None)],
+    }
+    return render(request, "practice/my_practice.html", context)

@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 SIDE_LABELS = {"right": "Right side", "left": "Left side"}
+# CONTENT-FORMAT.md: a routine without transition_seconds gives each stop 5 s to get ready.
+DEFAULT_TRANSITION_SECONDS = 5
 OTHER_SIDE = {"right": "left", "left": "right"}
 
 
@@ -73,6 +75,7 @@ class Stop:
     """One thing the player shows: a step, or one side of a both-sided step."""
 
     number: int
+    step_number: int
     step: Any
     side: str | None
     side_label: str
@@ -81,6 +84,7 @@ class Stop:
     rep_seconds: float
     repetitions: int
     seconds: float
+    ready_seconds: float
     elapsed_before: float
     remaining: float
     is_last: bool
@@ -90,15 +94,23 @@ class Stop:
         return self.step.display_title
 
 
+def transition_seconds(routine: Any) -> int:
+    """The get-ready time the player gives before each stop."""
+    value = getattr(routine, "transition_seconds", None)
+    return DEFAULT_TRANSITION_SECONDS if value is None else value
+
+
 def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]:
     """The routine as the player's stops: a both-sided step becomes two stops (its first side, then the
-    other); repetitions are counted within a stop. `remaining` is what is left of the routine from the
-    start of the stop, its transition included. Pass `steps` when they are already loaded; otherwise the
-    routine's are used."""
+    other); repetitions are counted within a stop. Each stop begins with the routine's transition (get
+    ready, change sides), counted in its time. `remaining` is what is left of the routine from the start
+    of the stop. Pass `steps` when they are already loaded; otherwise the routine's are used."""
     if steps is None:
         steps = list(routine.steps.all())
     breath = routine.breath_seconds
+    ready = transition_seconds(routine)
     plan: list[tuple[Any, str | None, str, bool]] = []
+    # sections() numbers the steps 1..N, rests included: the one numbering the pages share.
     for section in sections(steps):
         for index, step in enumerate(section.steps):
             if step.sides == "both":
@@ -109,9 +121,7 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
             for side_index, side in enumerate(sides_):
                 plan.append((step, side, section.title, index == 0 and side_index == 0))
 
-    # Each stop begins with the time to move into it, counted in the routine's duration.
-    transition = getattr(routine, "transition_seconds", 0) or 0
-    total = sum(rep_seconds(step, breath) * step.repetitions + transition for step, *_ in plan)
+    total = sum(ready + rep_seconds(step, breath) * step.repetitions for step, *_ in plan)
     stops: list[Stop] = []
     elapsed = 0.0
     for number, (step, side, section_title, starts) in enumerate(plan, start=1):
@@ -120,6 +130,7 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
         stops.append(
             Stop(
                 number=number,
+                step_number=step._number,
                 step=step,
                 side=side,
                 side_label=SIDE_LABELS.get(side, ""),
@@ -128,12 +139,13 @@ def expand_stops(routine: Any, steps: Sequence[Any] | None = None) -> list[Stop]
                 rep_seconds=one,
                 repetitions=step.repetitions,
                 seconds=seconds,
+                ready_seconds=ready,
                 elapsed_before=elapsed,
                 remaining=total - elapsed,
                 is_last=number == len(plan),
             )
         )
-        elapsed += seconds + transition
+        elapsed += ready + seconds
     return stops
 
 

@@ -1,11 +1,13 @@
+import math
 import re
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -324,7 +326,7 @@ def howto_jsonld(request, routine, steps) -> dict:
 def _player_routine(request, slug):
     routine = get_object_or_404(Routine.objects.visible_to(request.user).for_player(), slug=slug)
     steps = decorate(routine, list(routine.steps.all()))
-    return routine, timing.expand_stops(routine, steps)
+    return routine, steps, timing.expand_stops(routine, steps)
 
 
 def _level(request, routine) -> str:
@@ -340,10 +342,24 @@ def _with_level(url: str, request) -> str:
 
 @require_safe
 def player_start(request, slug):
-    routine, stops = _player_routine(request, slug)
+    routine, steps, stops = _player_routine(request, slug)
     if not stops:
         raise Http404("This routine has no steps yet.")
     return redirect(_with_level(reverse("routines:player_stop", args=[slug, 1]), request))
+
+
+PLAYER_IMAGE_SIZES = "(orientation: landscape) 50vw, 100vw"
+
+
+def is_mirrored(image, side: str | None) -> bool:
+    """A picture that shows one side is flipped for a stop on the other; a picture that says no side never is."""
+    shown = getattr(image, "side", "") if image else ""
+    return bool(side and shown and shown != side)
+
+
+def step_line(stop, total_steps: int) -> str:
+    """Where the stop is in the routine, by the numbering the routine page uses: "Step 10 of 25"."""
+    return f"Step {stop.step_number} of {total_steps}"
 
 
 def stop_data(stop) -> dict:
@@ -351,7 +367,7 @@ def stop_data(stop) -> dict:
     step = stop.step
     image = step.image
     return {
-        "step": step.number,
+        "step": stop.step_number,
         "title": stop.title,
         "sanskrit": step.pose.sanskrit_name if step.pose_id else "",
         "side": stop.side_label,
@@ -364,6 +380,7 @@ def stop_data(stop) -> dict:
             "alt": image.alt,
             "width": image.width,
             "height": image.height,
+            "mirror": is_mirrored(image, stop.side),
         },
         "text": stop_paragraphs(step),
         "vars": {v.level: paragraphs(v.instructions) for v in step.variations.all()},
@@ -374,7 +391,13 @@ def stop_data(stop) -> dict:
     }
 
 
-PLAYER_IMAGE_SIZES = "(min-width: 60rem) 36rem, 100vw"
+def progress_segments(stops) -> list[dict]:
+    """The progress bar: one segment per step, as long as the step takes (its stops and their transitions)."""
+    segments: dict[int, dict] = {}
+    for stop in stops:
+        first = {"number": stop.step_number, "x": stop.elapsed_before, "width": 0}
+        segments.setdefault(stop.step_number, first)["width"] += stop.ready_seconds + stop.seconds
+    return [{**s, "x": f"{s['x']:.1f}", "width": f"{s['width']:.1f}"} for s in segments.values()]
 
 
 def stop_paragraphs(step) -> list[str]:
@@ -386,7 +409,7 @@ def stop_paragraphs(step) -> list[str]:
 @require_safe
 @cacheable()
 def player_stop(request, slug, number):
-    routine, stops = _player_routine(request, slug)
+    routine, _, stops = _player_routine(request, slug)
     return render_player_stop(
         request,
         routine,
@@ -407,28 +430,41 @@ def render_player_stop(request, routine, stops, number, *, base, finish_url, bre
     level = _level(request, routine)
     previous_url = f"{base}{number - 1}/" if number > 1 else None
     next_url = f"{base}{number + 1}/" if not stop.is_last else finish_url
+    total_seconds = stops[0].remaining
+    steps_total = max(s.step_number for s in stops)
     data = {
         "slug": routine.slug,
         "title": routine.title,
+        "url": routine.get_absolute_url(),
         "base": base,
         "finish": finish_url,
         "breath": float(routine.breath_seconds),
+        "transition": stop.ready_seconds,
         "level": routine.level,
         "levels": LEVELS,
         "start": number,
+        "steps": steps_total,
         "site": settings.SITE_NAME,
         "stops": [stop_data(s) for s in stops],
     }
     variation = stop.step.variation_for(level)
+    image = stop.step.image
     context = {
         "routine": routine,
         "stop": stop,
         "total": len(stops),
+        "step_line": step_line(stop, steps_total),
         "hold": stop.step.hold_text,
+        "hold_clock": clock_text(stop.rep_seconds),
         "paragraphs": stop_paragraphs(stop.step),
-        "image": stop.step.image,
+        "image": image,
+        "mirrored": is_mirrored(image, stop.side),
         "image_sizes": PLAYER_IMAGE_SIZES,
         "time_left": timing.format_duration(stop.remaining),
+        "total_seconds": f"{total_seconds:.1f}",
+        "done_seconds": f"{stop.elapsed_before:.1f}",
+        "done_percent": round(100 * stop.elapsed_before / total_seconds) if total_seconds else 0,
+        "segments": progress_segments(stops),
         "next_stop": stops[number] if not stop.is_last else None,
         "next_line": stop_line(stops[number]) if not stop.is_last else "",
         "level": level,
@@ -444,6 +480,12 @@ def render_player_stop(request, routine, stops, number, *, base, finish_url, bre
     return render(request, "routines/player.html", context)
 
 
+def clock_text(seconds: float) -> str:
+    """A hold as the player's clock shows it: "0:30", "5:00"."""
+    whole = math.ceil(seconds - 1e-9)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 @require_safe
 @cacheable()
 def player_finish(request, slug):
@@ -455,6 +497,51 @@ def player_finish(request, slug):
         "breadcrumbs": [HOME, routines_crumb(), (routine.title, routine.get_absolute_url()), ("Finished", None)],
     }
     return render(request, "routines/player_finish.html", context)
+
+
+# The files the player needs besides its pages and pictures, saved with a routine for offline use.
+PLAYER_ASSETS = [
+    "css/site.css",
+    "css/player.css",
+    "css/print.css",
+    "js/player.js",
+    "js/cues.js",
+    "js/practice-view.js",
+    "js/record.js",
+    "js/favourites.js",
+    "js/offline.js",
+    "js/sw-register.js",
+    "icons/icon.svg",
+    "fonts/timer-digits.woff2",
+]
+
+
+def _image_urls(image) -> list[str]:
+    urls = [image.src, image.thumbnail_url]
+    urls += [candidate.strip().split(" ")[0] for candidate in image.srcset.split(",") if candidate.strip()]
+    return urls
+
+
+def player_offline(request, slug):
+    """What "Save for offline" stores for a routine: its page, cheat sheet, every player stop, the
+    finish screen, the pictures they show and the files the player runs on."""
+    routine, steps, stops = _player_routine(request, slug)
+    urls = [
+        routine.get_absolute_url(),
+        reverse("routines:routine_cheatsheet", args=[slug]),
+        *(reverse("routines:player_stop", args=[slug, stop.number]) for stop in stops),
+        reverse("routines:player_finish", args=[slug]),
+        *(static(asset) for asset in PLAYER_ASSETS),
+    ]
+    images = [step.image for step in steps if step.image]
+    if routine.main_image:
+        images.append(routine.main_image)
+    for image in images:
+        urls += _image_urls(image)
+    unique = list(dict.fromkeys(url for url in urls if url))
+    return JsonResponse(
+        {"slug": routine.slug, "title": routine.title, "url": routine.get_absolute_url(), "urls": unique}
+    )
 
 
 class AuthorDetailView(DetailView):

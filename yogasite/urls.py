@@ -30,6 +30,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("authors/", include("routines.author_urls")),
     path("practice/", include("practice.urls")),
+    path("", include("webapp.urls")),
 ]
 
 if settings.SERVE_MEDIA:

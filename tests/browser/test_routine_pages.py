@@ -50,9 +50,12 @@ def test_routine_pages_have_no_accessibility_violations(page, live_server, demo,
         page.goto(live_server.url + path)
         violations = axe(page)
         assert not violations, f"{name}: {violations.report()}"
-    # The player once it runs: its controls, clock and settings are on show.
+    # The player once it runs: the practice view, then the page with its settings open.
     page.goto(live_server.url + PAGES["player stop"])
     page.get_by_role("button", name="Start", exact=True).click()
+    violations = axe(page)
+    assert not violations, f"practice view: {violations.report()}"
+    page.keyboard.press("Escape")
     page.get_by_text("Settings").click()
     violations = axe(page)
     assert not violations, f"running player: {violations.report()}"

@@ -1,7 +1,8 @@
 """The routine pages: the list and its filters, the routine page, the cheat sheet and the player's
 stop pages (as they are without JavaScript), who may see them, and what each costs in queries.
 
-The routine from tests.factories.complete_routine(steps=6) plays as 8 stops, 280 s in all:
+The routine from tests.factories.complete_routine(steps=6) plays as 8 stops, 280 s of holds and
+a 5 s get-ready before each stop, 320 s in all:
 1 Flow Pose 1 (30 s) · 2-3 Flow Pose 2, right then left (30 s each) · 4 Flow Pose 3 (6 breaths,
 about 30 s, × 3 rounds) · 5 Flow Pose 1 (30 s) · 6-7 Rest, right then left (20 s each) ·
 8 Flow Pose 3 (30 s, waits for the practitioner). Sections "Part 1" (steps 1-3) and "Part 2" (4-6).
@@ -341,15 +342,18 @@ def test_play_starts_at_the_first_stop(client, routine):
 
 def test_stop_page_shows_what_to_do_now(client, routine):
     markup = page(client, "/routines/flow/play/2/")
-    assert text(element(markup, 'data-bind="count"')) == "Stop 2 of 8"
+    assert text(element(markup, 'data-bind="count"')) == "Step 2 of 6"
+    assert text(element(markup, 'data-bind="stopNumber"')) == "2"
+    assert text(element(markup, 'class="player-head__title"')) == "Flow Pose 2 , Right side"
     assert text(element(markup, 'data-bind="title"')) == "Flow Pose 2"
     assert text(element(markup, 'data-bind="sanskrit"')) == "Āsana 2"
     assert text(element(markup, 'data-bind="side"')) == "Right side"
     assert text(element(markup, 'data-bind="hold"')) == "30 s"
     assert text(element(markup, 'data-bind="left"')) == "5 min"  # 285 s of 320 s
+    assert text(element(markup, 'data-bind="timer"')) == "0:30"
     assert text(element(markup, 'data-bind="next"')) == "Flow Pose 2, left side (30 s)"
     assert "<p>Settle into step 2.</p><p>Breathe slowly and stay steady.</p>" in markup
-    assert re.search(r'<img data-bind="img" srcset="[^"]+" sizes="[^"]+" src="/media/[^"]+" alt="A person in', markup)
+    assert re.search(r'data-bind="img" srcset="[^"]+" sizes="[^"]+" src="/media/[^"]+" alt="A person in', markup)
     assert re.search(r'href="/routines/flow/play/1/" rel="prev"', markup)
     assert re.search(r'href="/routines/flow/play/3/" rel="next"', markup)
 
@@ -359,8 +363,9 @@ def test_stop_with_rounds_and_breaths(client, routine):
     assert text(element(markup, 'data-bind="hold"')) == "6 breaths, about 30 s"
     assert text(element(markup, 'data-bind="reps"')) == "3"
     assert text(element(markup, 'data-bind="left"')) == "4 min"  # 215 s
-    assert "Part 1" in text(element(markup, 'class="player-head__count"'))
-    assert 'data-bind="side" hidden' in markup
+    assert text(element(markup, 'data-bind="count"')) == "Step 3 of 6"
+    assert "Part 1" in text(element(markup, 'class="player-head__routine"'))
+    assert re.search(r'class="player-head__side" data-row hidden', markup)
 
 
 def test_both_sided_step_is_two_stops_right_then_left(client, routine):
@@ -395,7 +400,7 @@ def test_first_stop_leads_back_to_the_routine_and_the_last_to_the_finish(client,
     assert 'href="/routines/flow/" rel="prev"' in first
     last = page(client, "/routines/flow/play/8/")
     assert 'href="/routines/flow/play/finish/" rel="next"' in last
-    assert text(element(last, 'data-bind="left"')) == "35 s"  # 5 s to move in, then 30 s
+    assert text(element(last, 'data-bind="left"')) == "35 s"
     assert "This is the last stop." in last
     finish = page(client, "/routines/flow/play/finish/")
     assert "Well done" in finish and "You have finished Morning Flow." in finish
@@ -576,13 +581,18 @@ def test_demo_routine_pages_show_everything(client):
     assert sheet.count('class="cheatsheet__part"') == len(timing.sections(steps))
 
     first = page(client, f"/routines/{slug}/play/1/")
-    assert text(element(first, 'data-bind="count"')) == f"Stop 1 of {len(stops)}"
+    assert text(element(first, 'data-bind="count"')) == f"Step 1 of {len(steps)}"
     assert text(element(first, 'data-bind="left"')) == duration
     both = next(stop for stop in stops if stop.side)
     right = page(client, f"/routines/{slug}/play/{both.number}/")
     left = page(client, f"/routines/{slug}/play/{both.number + 1}/")
     assert text(element(right, 'data-bind="side"')) == "Right side"
     assert text(element(left, 'data-bind="side"')) == "Left side"
+    # One numbering: the player counts the steps the routine page and the cheat sheet number.
+    step = both.step_number
+    assert text(element(left, 'data-bind="count"')) == f"Step {step} of {len(steps)}"
+    assert f'id="step-{step}"' in detail
+    assert re.search(rf'<span class="cheat__number">{step}</span> {re.escape(both.title)}', sheet)
     last = page(client, f"/routines/{slug}/play/{len(stops)}/")
     assert f'href="/routines/{slug}/play/finish/" rel="next"' in last
     assert client.get(f"/routines/{slug}/play/{len(stops) + 1}/").status_code == 404

@@ -28,7 +28,7 @@ def step(
     )
 
 
-def routine(*steps, breath="5", transition=0):
+def routine(*steps, breath="5", transition=None):
     return SimpleNamespace(
         breath_seconds=Decimal(breath), transition_seconds=transition, steps=SimpleNamespace(all=lambda: list(steps))
     )
@@ -80,10 +80,26 @@ def test_stops_carry_numbers_elapsed_remaining_and_the_last_flag():
     stops = timing.expand_stops(plan)
     assert [s.number for s in stops] == [1, 2, 3, 4]
     assert [s.seconds for s in stops] == [10, 40, 40, 9]
-    assert [s.elapsed_before for s in stops] == [0, 10, 50, 90]
-    assert [s.remaining for s in stops] == [99, 89, 49, 9]
+    # Each stop starts with the default 5 s transition, counted in the time.
+    assert [s.ready_seconds for s in stops] == [5, 5, 5, 5]
+    assert [s.elapsed_before for s in stops] == [0, 15, 60, 105]
+    assert [s.remaining for s in stops] == [119, 104, 59, 14]
     assert [s.is_last for s in stops] == [False, False, False, True]
     assert stops[0].side is None and stops[0].side_label == ""
+
+
+def test_a_routine_sets_the_transition_of_every_stop():
+    stops = timing.expand_stops(routine(step(hold=10), step(hold=10, sides="both"), transition=0))
+    assert [(s.ready_seconds, s.elapsed_before) for s in stops] == [(0, 0), (0, 10), (0, 20)]
+    stops = timing.expand_stops(routine(step(hold=10), step(hold=10), transition=12))
+    assert [s.remaining for s in stops] == [44, 22]
+
+
+def test_stops_count_steps_as_the_pages_do():
+    plan = routine(step(title="Sit"), step(title="Twist", sides="both"), step(title="Rest"), step(title="Fold"))
+    stops = timing.expand_stops(plan)
+    assert [s.number for s in stops] == [1, 2, 3, 4, 5]
+    assert [s.step_number for s in stops] == [1, 2, 2, 3, 4]
 
 
 def test_repetitions_are_counted_within_one_stop():
@@ -108,7 +124,7 @@ def test_stops_know_their_section():
 
 def test_the_total_of_the_stops_is_the_routine_duration():
     steps = [step(hold=7, kind="breaths", sides="both", repetitions=3), step(hold=33)]
-    stops = timing.expand_stops(routine(*steps, breath="4.5"))
+    stops = timing.expand_stops(routine(*steps, breath="4.5", transition=0))
     assert round(stops[0].remaining) == timing.routine_seconds(steps, Decimal("4.5"))
 
 

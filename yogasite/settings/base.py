@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "search",
     "pagecache",
     "practice",
+    "webapp",
 ]
 
 MIDDLEWARE = [
