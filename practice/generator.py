@@ -293,7 +293,19 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         return Cannot(f"A practice lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, at one of the levels.")
     rng = random.Random(request.seed)
     pool = eligible(library, request)
-    rest_pose = next((pose for pose in pool.values() if pose.slug == REST_POSE and not pose.both_sides), None)
+    # The final rest comes last, so a rest pose that names a cool-down (or a warm-up) the practice would
+    # have to fit around it gives way to a plain rest.
+    rest_pose = next(
+        (
+            pose
+            for pose in pool.values()
+            if pose.slug == REST_POSE
+            and not pose.both_sides
+            and pool.get(pose.cool_down) is None
+            and pool.get(pose.warm_up) is None
+        ),
+        None,
+    )
     poses = [pose for pose in pool.values() if pose is not rest_pose]
     focus_poses = [pose for pose in poses if request.focus.matches(pose)]
     if not focus_poses:
