@@ -5,6 +5,7 @@ into a draft, the parts of a whole following the whole's permissions, and the ac
 Poses and routines use it by putting `WorkflowAdminMixin` first in their admin's bases."""
 
 import copy
+import functools
 import uuid
 
 from django import forms
@@ -314,11 +315,14 @@ class WorkflowAdminMixin:
 
     # History's versions are kept by the saves that change content (_save), not around the whole view as
     # reversion's admin does: a form opened on a draft, a draft saved or a preview must keep no version.
+    # A save that finds the database locked still gets its form back (BusyDatabaseAdminMixin).
     def add_view(self, request, form_url="", extra_context=None):
-        return admin.ModelAdmin.add_view(self, request, form_url, extra_context)
+        view = functools.partial(admin.ModelAdmin.add_view, self)
+        return self._unless_busy(view, request, None, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
+        view = functools.partial(admin.ModelAdmin.change_view, self)
+        return self._unless_busy(view, request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if self._in_history(request) or getattr(request, "workflow_preview", False):

@@ -25,8 +25,20 @@ def muscle_links() -> dict[str, str]:
     return {slug: reverse("poses:muscle_detail", args=[slug]) for slug in slugs}
 
 
-@register.simple_tag
-def body_map(primary=None, secondary=None, label=None, id_prefix=None, linked=False, current="") -> SafeString:
+def _next_prefix(context) -> str:
+    """A fresh id prefix for each map on a page, counted per request (or per render without one), so
+    the same page is the same bytes every time it is rendered."""
+    request = context.get("request")
+    if request is not None:
+        request._body_map_count = getattr(request, "_body_map_count", 0) + 1
+        return f"bodymap-{request._body_map_count}"
+    count = context.render_context.get("_body_map_count", 0) + 1
+    context.render_context["_body_map_count"] = count
+    return f"bodymap-{count}"
+
+
+@register.simple_tag(takes_context=True)
+def body_map(context, primary=None, secondary=None, label=None, id_prefix=None, linked=False, current="") -> SafeString:
     """{% body_map primary=pose_primary_muscles secondary=pose_secondary_muscles linked=True %}
 
     `linked` makes every drawn muscle a link to its page; `current` names the muscle whose page it is.
@@ -35,7 +47,7 @@ def body_map(primary=None, secondary=None, label=None, id_prefix=None, linked=Fa
         primary=_slugs(primary),
         secondary=_slugs(secondary),
         label=label,
-        id_prefix=id_prefix,
+        id_prefix=id_prefix or _next_prefix(context),
         links=muscle_links() if linked else None,
         current=getattr(current, "slug", current) or "",
     )

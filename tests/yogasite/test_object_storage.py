@@ -23,7 +23,7 @@ def keys(bucket) -> set[str]:
 def test_an_uploaded_picture_goes_to_the_bucket_and_the_page_shows_it_from_there(
     admin_client, client, s3_storage, s3_endpoint
 ):
-    data = new_pose_data(admin_client, status="published")
+    data = new_pose_data(admin_client, _publish="Publish")
     add_rows(data, "steps", {"text": "Stand tall.", "position": "0"})
     upload = SimpleUploadedFile("wheel.png", image_bytes())
     add_rows(data, "images", {"file": upload, "alt": "A wheel", "position": "0"})
