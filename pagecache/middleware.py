@@ -50,6 +50,8 @@ class PageCacheMiddleware:
             return None
         lookup = pages.look_up(request)
         if lookup.entry is not None:
+            # Served as stored: __call__ must not take this response for a fresh page and compress it again.
+            request._page_cache_public = False
             return self._respond(request, lookup.entry)
         request._page_cache_lookup = lookup
         request._page_cache_shown, request._page_cache_noting = start_noting()

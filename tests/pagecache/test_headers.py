@@ -1,6 +1,7 @@
 """What visitors, CDNs and editors get from the page cache: shared copies only for anonymous
 visitors, compressed, with an ETag that answers 304; editors' pages private and not indexed."""
 
+import gzip
 import time
 
 import pytest
@@ -31,6 +32,14 @@ def test_anonymous_page_is_public_gzipped_and_answers_304(client, pose):
     again = client.get("/poses/backbend/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert again.content == b""
+
+
+def test_a_page_from_the_cache_is_compressed_once_like_the_first(client, pose):
+    first = client.get("/poses/backbend/", HTTP_ACCEPT_ENCODING="gzip")
+    again = Client().get("/poses/backbend/", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == gzip.decompress(first.content)
+    assert gzip.decompress(again.content).startswith(b"<!doctype html>")
 
 
 def test_a_cached_page_costs_no_query(client, pose, django_assert_num_queries):

@@ -23,5 +23,5 @@ WHITENOISE_USE_FINDERS = True
 
 # The test database on SQLite is a file, not memory, so that a second process (the page cache's
 # two-process tests) can read what a test wrote.
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"] in ("yogasite.sqlite", "django.db.backends.sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="yogasite-test-db-")) / "test.sqlite3")}
