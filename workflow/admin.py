@@ -8,6 +8,8 @@ import copy
 import functools
 import uuid
 
+from csp.constants import SELF
+from csp.decorators import csp_replace, csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -649,6 +651,8 @@ class WorkflowAdminMixin:
             *super().get_urls(),
         ]
 
+    # The preview page frames the site's own page; everywhere else the site is never framed.
+    @csp_update({"frame-src": [SELF]})
     def preview_view(self, request, object_id=None):
         """The preview page: the public page at phone or desktop width, in a frame. A POST is the change
         form as it is now (kept in the session under a token); a GET without one shows the saved draft."""
@@ -683,6 +687,7 @@ class WorkflowAdminMixin:
         return _private(response)
 
     @xframe_options_sameorigin
+    @csp_replace({"frame-ancestors": [SELF]})
     def preview_frame_view(self, request, object_id=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and obj is None or not self.has_view_or_change_permission(request, obj):

@@ -141,7 +141,7 @@ def test_the_admin_works_under_the_csp(live_server, editor_page, library):
 
     page.goto(f"{live_server.url}/admin/routines/routine/{routine.pk}/change/")
     page.locator("#id_title").fill("Morning flow, longer")
-    page.locator("input[name=_continue]").first.click()
+    page.locator("[name=_publish]").first.click()
     page.wait_for_load_state("load")
     assert Routine.objects.get(pk=routine.pk).title == "Morning flow, longer"
     assert violations(page, refused) == []
