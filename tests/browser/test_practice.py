@@ -62,7 +62,11 @@ def test_make_play_print_and_share_a_practice(page, browser, live_server, demo, 
     page.go_back()
     page.goto(shared)
     page.get_by_role("link", name="Printable cheat sheet").click()
-    page.wait_for_function("[...document.images].every((image) => image.complete && image.naturalWidth > 0)")
+    # Polled from here: wait_for_function evaluates a string in the page, which the CSP refuses.
+    for _ in range(100):
+        if page.evaluate("() => [...document.images].every((image) => image.complete && image.naturalWidth > 0)"):
+            break
+        page.wait_for_timeout(100)
     pdf = page.pdf(format="A4", print_background=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     screenshot(page, "practice-cheatsheet")
