@@ -80,9 +80,10 @@ test-sqlite: install
 	@echo "== Test suite on SQLite =="
 	scripts/with-redis.sh env -u DATABASE_URL $(PYTEST) $(PYTEST_OK)
 
+# The browser tests run once, on SQLite: what they show does not depend on the database.
 test-postgres: install
-	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) $(PYTEST_OK)
+	@echo "== Test suite on PostgreSQL (browser tests run on SQLite) =="
+	scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) --ignore=tests/browser $(PYTEST_OK)
 
 # Two gunicorn instances on one PostgreSQL, one Redis and one S3 server (moto), all on 127.0.0.1.
 scale-test: install
