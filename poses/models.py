@@ -166,16 +166,21 @@ class PoseQuerySet(PublishableQuerySet):
         tag_ids = [tag.pk for tag in pose.tags.all()]
         # Candidates are bounded (the newest few hundred of each kind) so that the count below does
         # not run over every pose of a large category or tag.
-        in_category = self.filter(category_id=pose.category_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-        same = Q(category_id=pose.category_id) if pose.category_id else Q(pk__in=[])
         shared_tags = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
+        shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        if pose.category_id:
+            newest = self.filter(category_id=pose.category_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
+            in_category = Q(pk__in=newest)
+            # A constant (no category) must not reach GROUP BY, where PostgreSQL reads it as a column number.
+            shared = shared + models.Case(
+                models.When(category_id=pose.category_id, then=1), default=0, output_field=models.IntegerField()
+            )
+        else:
+            in_category = Q(pk__in=[])
         return (
             self.exclude(pk=pose.pk)
-            .filter(Q(pk__in=in_category) | Q(pk__in=shared_tags))
-            .annotate(
-                shared=models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-                + models.Case(models.When(same, then=1), default=0, output_field=models.IntegerField())
-            )
+            .filter(in_category | Q(pk__in=shared_tags))
+            .annotate(shared=shared)
             .order_by("-shared", "name")[:limit]
         )
 

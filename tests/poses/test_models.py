@@ -47,3 +47,15 @@ def test_uploaded_image_gets_webp_renditions_and_dimensions():
     assert [r["width"] for r in image.renditions] == [320, 640, 800]
     assert image.renditions[0]["name"].endswith("/w320.webp")
     assert "320w" in image.srcset and "800w" in image.srcset
+
+
+def test_a_pose_without_a_category_is_related_only_by_its_tags():
+    loner = PoseFactory(name="Loner", category=None)
+    PoseFactory(name="Stranger", category=None)
+    tagged = PoseFactory(name="Friend", category=None)
+    loner.tags.add("calm")
+    tagged.tags.add("calm")
+
+    related = list(Pose.objects.published().related_to(Pose.objects.get(pk=loner.pk)))
+
+    assert [pose.name for pose in related] == ["Friend"]
