@@ -46,20 +46,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 from taggit.models import Tag, TaggedItem
 
 from common.caching import depends_on, noting
+from poses import services
 from poses.models import (
     Category,
     Equipment,
     Muscle,
     Pose,
-    PoseBenefit,
-    PoseCaution,
-    PoseFAQ,
-    PoseImage,
-    PoseMistake,
     PoseMuscle,
-    PoseOtherName,
-    PoseStep,
-    PoseTip,
     Status,
 )
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
@@ -319,7 +312,8 @@ REFERENCE_TAGS = {
     Category: ("category", {POSES}),
     Tag: ("tag", {POSES, ROUTINES}),
 }
-POSE_PARTS = (PoseStep, PoseTip, PoseBenefit, PoseMistake, PoseCaution, PoseOtherName, PoseFAQ, PoseImage)
+# Every part of a pose (the pose app keeps the one list); muscles have their own rule: muscle pages show them.
+POSE_PARTS = tuple(part for part in services.POSE_PARTS if part is not PoseMuscle)
 ROUTINE_PARTS = (RoutineImage, RelatedRoutine)
 SHOWN = {Pose: "pose", Routine: "routine", Muscle: "muscle", Equipment: "equipment", Category: "category", Tag: "tag"}
 
