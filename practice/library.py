@@ -128,11 +128,14 @@ def in_memory_routine(
     return routine, steps
 
 
-def cautions_of(steps) -> list[str]:
-    """Each caution of the practice's poses once, in the order the poses come."""
-    seen: dict[str, None] = {}
+def cautions_of(steps) -> list[tuple[str, str]]:
+    """Each caution of the practice's poses once, in the order the poses come, with the name of the pose
+    it belongs to: (pose name, caution)."""
+    seen: dict[str, str] = {}
     for step in steps:
         if step.pose_id:
             for caution in step.pose.cautions.all():
-                seen.setdefault(caution.text.strip(), None)
-    return [text for text in seen if text]
+                text = caution.text.strip()
+                if text:
+                    seen.setdefault(text, step.pose.name)
+    return [(name, text) for text, name in seen.items()]

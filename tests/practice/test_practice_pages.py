@@ -84,6 +84,8 @@ def test_a_practice_page_shows_its_steps_cautions_once_and_a_rest(client):
     assert "take care if…" in text
     for n in range(7):
         assert text.count(f"Take care with pose {n}.") <= 1
+    # Each caution names the pose it belongs to.
+    assert re.search(r"<li><strong>[^<]+:</strong> Take care with pose \d\.</li>", response.content.decode())
     steps = step_titles(response)
     assert steps and [int(number) for number, _ in steps] == list(range(1, len(steps) + 1))
     slugs = {slug for _, slug in steps}
