@@ -75,7 +75,7 @@ def in_memory_routine(
     *, title: str, level: str, planned: list, url: str, slug: str, pose_ids: list[int] | None = None
 ) -> tuple[Routine, list[RoutineStep]]:
     """An unsaved routine and its unsaved steps for `planned` (PlannedStep-shaped: pose record or None,
-    hold_kind, hold_value, both_sides, section, title). The poses are loaded in a fixed number of queries.
+    hold_kind, hold_value, both_sides, section, title; optionally repetitions and first_side). The poses are loaded in a fixed number of queries.
     The objects get a placeholder primary key and empty related caches so templates can read their
     relations without a query; they are never saved (services.save_as_draft copies them)."""
     ids = pose_ids if pose_ids is not None else [step.pose.id for step in planned if step.pose is not None]
@@ -117,6 +117,7 @@ def in_memory_routine(
             hold_value=planned_step.hold_value,
             repetitions=getattr(planned_step, "repetitions", 1),
             sides="both" if planned_step.both_sides else "none",
+            first_side=getattr(planned_step, "first_side", "right") if planned_step.both_sides else "right",
             starts_section=starts,
             section_title=planned_step.section if starts else "",
         )
