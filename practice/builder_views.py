@@ -185,8 +185,8 @@ def _to(steps, anchor: int | None = None, **extra):
 def build_change(request):
     """One step changed (hold, sides, rounds), moved up or down, or removed; then back to the new address."""
     steps = _posted(request).steps
-    index = _number(request.POST.get("index"), 0, max(len(steps) - 1, 0), -1)
-    if not steps or index < 0:
+    index = _number(request.POST.get("index"), -1, len(steps), -1)
+    if not 0 <= index < len(steps):
         return _to(steps)
     step = steps[index]
     _apply(step, request.POST)
@@ -256,7 +256,8 @@ def build_cheatsheet(request):
 def _played(code: str):
     resolved, canonical = _readable_or_404(code)
     routine, steps = built_routine(resolved.steps, canonical)
-    return canonical, routine, timing.expand_stops(routine, steps)
+    changed = bool(resolved.left_out or resolved.unreadable)
+    return canonical, changed, routine, timing.expand_stops(routine, steps)
 
 
 @require_safe
@@ -267,10 +268,10 @@ def build_play_start(request, code):
 @require_safe
 def build_play(request, code, number):
     """The routine player, walking through the practice the address holds."""
-    canonical, routine, stops = _played(code)
+    canonical, changed, routine, stops = _played(code)
     if canonical != code:
-        # Poses left out of the link change the stops' numbers: play the practice as the builder shows it.
-        return redirect(reverse("practice:build_play", args=[canonical, 1]))
+        # One address per practice. Poses left out of the link change the stops' numbers: start again then.
+        return redirect(reverse("practice:build_play", args=[canonical, 1 if changed else number]))
     return render_player_stop(
         request,
         routine,
@@ -284,7 +285,7 @@ def build_play(request, code, number):
 
 @require_safe
 def build_play_finish(request, code):
-    canonical, routine, _ = _played(code)
+    canonical, _, routine, _ = _played(code)
     context = {
         "routine": routine,
         "restart_url": reverse("practice:build_play", args=[canonical, 1]),
