@@ -75,9 +75,10 @@ def in_memory_routine(
     *, title: str, level: str, planned: list, url: str, slug: str, pose_ids: list[int] | None = None
 ) -> tuple[Routine, list[RoutineStep]]:
     """An unsaved routine and its unsaved steps for `planned` (PlannedStep-shaped: pose record or None,
-    hold_kind, hold_value, both_sides, section, title; optionally repetitions and first_side). The poses are loaded in a fixed number of queries.
-    The objects get a placeholder primary key and empty related caches so templates can read their
-    relations without a query; they are never saved (services.save_as_draft copies them)."""
+    hold_kind, hold_value, both_sides, section, title; optionally repetitions and first_side). The poses are
+    loaded in a fixed number of queries. The objects get a placeholder primary key and empty related caches
+    so templates can read their relations without a query; they are never saved (services.save_as_draft
+    copies them)."""
     ids = pose_ids if pose_ids is not None else [step.pose.id for step in planned if step.pose is not None]
     poses = (
         Pose.objects.filter(pk__in=set(ids))
