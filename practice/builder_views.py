@@ -4,7 +4,8 @@ The practice lives in its address (practice/sequence.py). With a script, the bui
 browser and rewrites the address; without one, each form posts the sequence back and is redirected (303) to
 the new address. Nothing is stored on the server. "Add to my practice" on a pose page posts to `build/add/`
 without a script; the sequence it adds to is then kept in a cookie that only the builder's addresses receive,
-so the cached pose pages and lists stay the same for everyone.
+so the cached pose pages and lists stay the same for everyone. The scripts keep that cookie in step with the
+copy they keep in the browser.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _cookie_code(request) -> str:
 
 def _remember(response, code: str):
     if code:
-        response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, path=COOKIE_PATH, httponly=True, samesite="Lax")
+        response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, path=COOKIE_PATH, samesite="Lax")
     else:
         response.delete_cookie(COOKIE, path=COOKIE_PATH, samesite="Lax")
     return response

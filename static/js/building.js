@@ -11,7 +11,13 @@ export const storedCode = () => {
   return typeof code === "string" && code.startsWith(`${VERSION}.`) ? code : "";
 };
 
-export const storeCode = (code) => write(KEY, code || null);
+// The builder's own cookie follows, so that its address without a practice (which the server answers from
+// the cookie, for browsers without a script) opens the same one. Only the builder's addresses receive it.
+export function storeCode(code) {
+  const age = code ? 365 * 24 * 3600 : 0;
+  document.cookie = `practice_build=${code || ""}; path=/practice/build/; max-age=${age}; samesite=lax`;
+  return write(KEY, code || null);
+}
 
 export const stepsIn = (code) => (code ? code.split(".").slice(1).filter(Boolean) : []);
 

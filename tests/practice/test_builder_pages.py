@@ -237,7 +237,10 @@ def test_a_built_practice_prints_as_a_cheat_sheet(client, poses):
 
 
 def test_pose_pages_and_cards_offer_the_same_add_button_to_everyone(client, poses, settings):
+    settings.PAGE_CACHE = True
     response = client.get("/poses/tree/")
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
     html = response.content.decode()
     assert 'action="/practice/build/add/"' in html and 'name="pose" value="tree"' in html
     assert "csrfmiddlewaretoken" not in html
