@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/cheatsheet/", views.practice_cheatsheet, name="new_cheatsheet"),
     path("new/save/", views.practice_save, name="new_save"),
     path("new/<str:token>/play/", views.practice_play_start, name="new_play_start"),
+    path("new/<str:token>/offline.json", views.practice_offline, name="new_offline"),
     path("new/<str:token>/play/finish/", views.practice_play_finish, name="new_play_finish"),
     path("new/<str:token>/play/<int:number>/", views.practice_play, name="new_play"),
     path("build/", builder_views.build, name="build"),

@@ -11,7 +11,7 @@ from poses.views import HOME
 from routines import timing
 from routines.views import decorate, props_of, render_player_stop
 
-from . import forms, generator, library, services
+from . import forms, generator, library, offline, services
 
 
 def practice_crumb():
@@ -120,6 +120,22 @@ def practice_play(request, token, number):
         base=reverse("practice:new_play_start", args=[token]),
         finish_url=reverse("practice:new_play_finish", args=[token]),
         breadcrumbs=[HOME, practice_crumb(), (routine.title, routine.get_absolute_url()), ("Practice", None)],
+    )
+
+
+def practice_offline(request, token):
+    """What "Save for offline" stores for the practice the token names: its page, cheat sheet, every player
+    stop, the finish screen, the pictures and the player's files."""
+    practice = _practice_or_404(forms.from_token(token))
+    routine, steps = _routine(practice)
+    token = forms.token(practice.request)
+    return offline.manifest_response(
+        routine,
+        steps,
+        timing.expand_stops(routine, steps),
+        cheatsheet_url=f"{reverse('practice:new_cheatsheet')}?{forms.query_string(practice.request)}",
+        play_base=reverse("practice:new_play_start", args=[token]),
+        finish_url=reverse("practice:new_play_finish", args=[token]),
     )
 
 

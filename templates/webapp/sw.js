@@ -1,5 +1,5 @@
 // The service worker. It keeps nothing by itself: only what the practitioner saves ("Save for
-// offline" on a routine) is stored, one cache per routine. Every request goes to the network
+// offline" on a routine or a practice) is stored, one cache for each. Every request goes to the network
 // first; a saved copy answers only when the network cannot, so a page is never served stale.
 
 const SAVED = "yogasite-saved-";
@@ -15,12 +15,22 @@ self.addEventListener("fetch", (event) => {
 
 async function saved(request) {
   const names = (await caches.keys()).filter((name) => name.startsWith(SAVED));
+  const find = async (target) => {
+    for (const name of names) {
+      const hit = await (await caches.open(name)).match(target);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  let hit = await find(request);
   // A player address may carry the chosen level (?level=advanced): the saved stop is the same page.
-  const options = { ignoreSearch: request.mode === "navigate" };
-  for (const name of names) {
-    const hit = await (await caches.open(name)).match(request, options);
-    if (hit) return hit;
+  // Nothing else in the query is dropped: a practice made to measure is its query.
+  const url = new URL(request.url);
+  if (!hit && request.mode === "navigate" && [...url.searchParams.keys()].every((key) => key === "level")) {
+    url.search = "";
+    hit = await find(url.href);
   }
+  if (hit) return hit;
   if (request.mode === "navigate") return offline();
   return Response.error();
 }

@@ -92,3 +92,72 @@ def test_a_practice_that_cannot_be_made_says_what_to_change(page, live_server, d
     violations = axe(page)
     assert not violations, violations.report()
     screenshot(page, "practice-cannot")
+
+
+def test_a_practice_saved_for_offline_plays_with_the_network_off_and_lands_in_the_log(
+    browser, live_server, demo, axe, screenshot
+):
+    from tests.browser.test_my_practice import log, new_page, play_to_the_end
+
+    address = "/practice/new/?minutes=10&level=beginner&focus=relaxation&props=none&seed=5"
+    title = "10-minute beginner practice for relaxation"
+    context, page = new_page(browser)
+    page.goto(f"{live_server.url}{address}")
+    page.evaluate("navigator.serviceWorker.ready")
+    box = page.locator("[data-offline-save]")
+    box.get_by_role("button", name="Save for offline").click()
+    expect(box.locator("[data-state]")).to_have_text("Saved on this device: it plays without a connection.")
+    expect(box.get_by_role("button", name="Remove from this device")).to_be_visible()
+    page.clock.resume()  # axe waits on its own timers
+    violations = axe(page)
+    assert not violations, violations.report()
+    screenshot(page, "practice-saved-for-offline")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "practice-saved-for-offline")
+    page.set_viewport_size({"width": 390, "height": 844})
+    first = page.locator(".routine-step__title").first.inner_text()
+    page.goto(f"{live_server.url}/practice/")
+    expect(page.locator("[data-list=saved]")).to_have_text(title)
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{address}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".routine-step__title").first).to_have_text(first)
+    # Another practice was never saved: the offline notice says so, not an older copy of this one.
+    page.goto(f"{live_server.url}{address.replace('seed=5', 'seed=6')}")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.goto(f"{live_server.url}{address.replace('/new/?', '/new/cheatsheet/?')}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    page.goto(f"{live_server.url}{address}")
+    page.get_by_role("link", name="▶ Start practice").first.click()
+    expect(page.locator("[data-bind=count]")).to_have_text(re.compile(r"Step 1 of \d+"))
+    for _ in range(100):
+        if page.evaluate("() => document.querySelector('[data-bind=img]').naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("() => document.querySelector('[data-bind=img]').naturalWidth > 0")
+    play_to_the_end(page)
+    expect(page.get_by_text("This practice is in your practice log")).to_be_visible()
+    (entry,) = log(page)
+    assert entry["title"] == title and entry["url"] == address and entry["completed"] is True
+    assert entry["minutes"] == 10
+
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/practice/")
+    row = page.locator("[data-log] tr")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link", name=title)).to_have_attribute("href", address)
+    expect(row.locator("td").nth(2)).to_have_text("Yes")
+    page.clock.resume()
+    violations = axe(page)
+    assert not violations, violations.report()
+    screenshot(page, "my-practice-with-a-practice-made-to-measure")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "my-practice-with-a-practice-made-to-measure")
+    row.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".routine-step__title").first).to_have_text(first)
+    page.locator("[data-offline-save]").get_by_role("button", name="Remove from this device").click()
+    expect(page.locator("[data-offline-save] [data-state]")).to_have_text("Removed from this device.")
+    assert page.evaluate("caches.keys()") == []
+    context.close()
