@@ -10,7 +10,6 @@ copy they keep in the browser.
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseRedirect
@@ -26,7 +25,7 @@ from routines import timing
 from routines.models import HOLD_MAX, HOLD_MIN
 from routines.views import decorate, props_of, render_player_stop
 
-from . import generator, library, sequence
+from . import generator, library, offline, sequence
 
 COOKIE = "practice_build"
 COOKIE_PATH = "/practice/build/"
@@ -64,6 +63,15 @@ def title_of(steps) -> str:
     return f"A practice: {names[0]}, {names[1]} and {len(names) - 2} more"
 
 
+def slug_of(code: str) -> str:
+    """A short name for the practice where the browser keeps things under one (saved for offline, where the
+    player stopped): FNV-1a of the code, which builder.js computes the same way."""
+    value = 0x811C9DC5
+    for byte in code.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"built-{value:08x}"
+
+
 def built_routine(steps: list[sequence.Step], code: str):
     """The built practice as an unsaved routine with decorated steps, like a generated one."""
     level = max((step.pose.level for step in steps), key=lambda value: LEVEL_RANK.get(value, 0), default="beginner")
@@ -72,7 +80,7 @@ def built_routine(steps: list[sequence.Step], code: str):
         level=level,
         planned=steps,
         url=builder_url(code),
-        slug="built-" + hashlib.sha256(code.encode()).hexdigest()[:12],
+        slug=slug_of(code),
     )
     return routine, decorate(routine, routine_steps)
 
@@ -281,6 +289,21 @@ def build_play(request, code, number):
         base=reverse("practice:build_play_start", args=[code]),
         finish_url=reverse("practice:build_play_finish", args=[code]),
         breadcrumbs=[HOME, build_crumb(code), ("Practice", None)],
+    )
+
+
+@require_safe
+def build_offline(request, code):
+    """What "Save for offline" stores for a built practice: the builder page with it, its cheat sheet, every
+    player stop, the finish screen, the pictures and the player's files."""
+    canonical, _, routine, stops = _played(code)
+    return offline.manifest_response(
+        routine,
+        [stop.step for stop in stops],
+        stops,
+        cheatsheet_url=f"{reverse('practice:build_cheatsheet')}?s={canonical}",
+        play_base=reverse("practice:build_play_start", args=[canonical]),
+        finish_url=reverse("practice:build_play_finish", args=[canonical]),
     )
 
 

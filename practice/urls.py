@@ -17,6 +17,7 @@ urlpatterns = [
     path("build/add/", builder_views.build_add, name="build_add"),
     path("build/change/", builder_views.build_change, name="build_change"),
     path("build/cheatsheet/", builder_views.build_cheatsheet, name="build_cheatsheet"),
+    path("build/<str:code>/offline.json", builder_views.build_offline, name="build_offline"),
     path("build/<str:code>/play/", builder_views.build_play_start, name="build_play_start"),
     path("build/<str:code>/play/finish/", builder_views.build_play_finish, name="build_play_finish"),
     path("build/<str:code>/play/<int:number>/", builder_views.build_play, name="build_play"),

@@ -65,6 +65,34 @@ function codeOf(steps) {
   return ["1", ...parts].join(".");
 }
 
+// The same short name as practice/builder_views.py slug_of: FNV-1a of the code.
+function slugOf(code) {
+  let value = 0x811c9dc5;
+  for (const char of code) value = Math.imul(value ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `built-${value.toString(16).padStart(8, "0")}`;
+}
+
+// As practice/builder_views.py title_of.
+function titleOf(names) {
+  if (!names.length) return "A practice of your own";
+  if (names.length === 1) return `A practice: ${names[0]}`;
+  if (names.length === 2) return `A practice: ${names[0]} and ${names[1]}`;
+  return `A practice: ${names[0]}, ${names[1]} and ${names.length - 2} more`;
+}
+
+function refreshOffline(code) {
+  const box = root.querySelector("[data-offline-save]");
+  if (!box || !code) return;
+  if (box.dataset.url === builderUrl(root.dataset.buildUrl, code)) return;
+  Object.assign(box.dataset, {
+    slug: slugOf(code),
+    title: titleOf(rows().map(nameOf)),
+    url: builderUrl(root.dataset.buildUrl, code),
+    manifest: root.dataset.offlineUrl.replace("CODE", code),
+  });
+  box.dispatchEvent(new Event("offline:refresh"));
+}
+
 function update() {
   const all = rows();
   const steps = all.map(stepOf);
@@ -83,7 +111,8 @@ function update() {
   root.querySelector("[data-count]").textContent = String(steps.length);
   root.querySelector("[data-link=play]").href = root.dataset.playUrl.replace("CODE", code);
   root.querySelector("[data-link=cheatsheet]").href = `${root.dataset.cheatsheetUrl}?s=${code}`;
-  root.querySelector("[data-when-steps]").hidden = !steps.length;
+  root.querySelectorAll("[data-when-steps]").forEach((element) => (element.hidden = !steps.length));
+  refreshOffline(code);
   root.querySelector("[data-empty]").hidden = !!steps.length;
   params.set("s", code);
   params.delete("find");

@@ -18,7 +18,9 @@ async function isSaved(slug) {
 }
 
 function setUp(box) {
-  const { slug, title, url, manifest } = box.dataset;
+  // Read when used: a page may change what the box saves (the builder, as its practice changes), then
+  // sends "offline:refresh" to the box.
+  const data = () => box.dataset;
   const save = box.querySelector("[data-act=save]");
   const forget = box.querySelector("[data-act=forget]");
   const state = box.querySelector("[data-state]");
@@ -33,6 +35,7 @@ function setUp(box) {
   save.addEventListener("click", async () => {
     save.disabled = true;
     show(box.dataset.saved === "true", "Saving…");
+    const { slug, title, url, manifest } = data();
     try {
       await navigator.serviceWorker.ready;
       const response = await fetch(manifest, { cache: "no-store" });
@@ -53,13 +56,15 @@ function setUp(box) {
   });
 
   forget.addEventListener("click", async () => {
+    const { slug } = data();
     await caches.delete(SAVED + slug);
     markSaved(slug, null);
     show(false, "Removed from this device.");
     save.focus();
   });
 
-  isSaved(slug).then((saved) => show(saved));
+  box.addEventListener("offline:refresh", () => isSaved(data().slug).then((saved) => show(saved)));
+  isSaved(data().slug).then((saved) => show(saved));
 }
 
 if (supported) document.querySelectorAll("[data-offline-save]").forEach(setUp);

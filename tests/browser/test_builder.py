@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from practice.builder_views import slug_of
 from tests.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -144,4 +145,41 @@ def test_the_builder_works_without_javascript(browser, live_server, demo, screen
     screenshot(page, "builder-nojs")
     page.get_by_role("link", name="▶ Start practice").click()
     expect(page.locator("h1, h2").filter(has_text="Mountain").first).to_be_visible()
+    context.close()
+
+
+def test_a_built_practice_saved_for_offline_plays_without_a_network_and_is_logged(browser, live_server, demo, axe):
+    from tests.browser.test_my_practice import log, new_page, play_to_the_end
+
+    context, page = new_page(browser)
+    page.goto(f"{live_server.url}/practice/build/?s=1.mountain~10s.tree~3s~x2")
+    page.evaluate("navigator.serviceWorker.ready")
+    # Changed in the page before saving: what is saved is the practice as it is now.
+    page.get_by_role("button", name="Remove Tree").click()
+    page.get_by_label("Hold", exact=True).fill("12")
+    page.get_by_label("Hold counted in").select_option("seconds")
+    expect(page).to_have_url(re.compile(r"\?s=1\.mountain~12s$"))
+    box = page.locator("[data-offline-save]")
+    box.get_by_role("button", name="Save for offline").click()
+    expect(box.locator("[data-state]")).to_have_text("Saved on this device: it plays without a connection.")
+    page.clock.resume()
+    violations = axe(page)
+    assert not violations, violations.report()
+    address = "/practice/build/?s=1.mountain~12s"
+    # The page's script names it as the server does.
+    saved = page.evaluate("Object.keys(JSON.parse(localStorage.getItem('yogasite:saved')))")
+    assert saved == [slug_of("1.mountain~12s")]
+    page.goto(f"{live_server.url}/practice/")
+    expect(page.locator("[data-list=saved]")).to_have_text("A practice: Mountain")
+    expect(page.locator("[data-list=saved] a")).to_have_attribute("href", address)
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{address}")
+    assert titles(page) == ["Mountain"]
+    page.get_by_role("link", name="▶ Start practice").click()
+    expect(page.locator("[data-bind=count]")).to_have_text("Step 1 of 1")
+    play_to_the_end(page)
+    (entry,) = log(page)
+    assert entry["title"] == "A practice: Mountain" and entry["url"] == address and entry["completed"] is True
+    context.set_offline(False)
     context.close()

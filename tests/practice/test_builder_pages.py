@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from poses.models import Pose, PoseCaution, Status
-from practice import sequence
+from practice import builder_views, sequence
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +272,22 @@ def test_the_search_for_a_pose_to_add_does_not_grow_with_the_library(client, dja
         response = client.get("/practice/build/?s=1.p-1&find=pose")
     assert response.status_code == 200
     assert text_of(response).count("Add Pose") <= 12
+
+
+def test_the_offline_list_of_a_built_practice_has_its_page_stops_and_cheat_sheet(client, poses):
+    code = "1.mountain~30s.tree~5b~l"
+    data = client.get(f"/practice/build/{code}/offline.json").json()
+    assert data["url"] == f"/practice/build/?s={code}"
+    assert data["title"] == "A practice: Mountain and Tree"
+    assert data["slug"] == builder_views.slug_of(code)
+    urls = data["urls"]
+    assert urls[:6] == [
+        f"/practice/build/?s={code}",
+        f"/practice/build/cheatsheet/?s={code}",
+        f"/practice/build/{code}/play/1/",
+        f"/practice/build/{code}/play/2/",
+        f"/practice/build/{code}/play/3/",
+        f"/practice/build/{code}/play/finish/",
+    ]
+    assert any(url.endswith("js/player.js") for url in urls)
+    assert client.get("/practice/build/1.secret/offline.json").status_code == 404
