@@ -85,6 +85,16 @@ def built_routine(steps: list[sequence.Step], code: str):
     return routine, decorate(routine, routine_steps)
 
 
+def cautions_with_poses(steps) -> list[tuple[str, str, str]]:
+    """The practice's cautions once each, as `library.cautions_of` lists them, with the slugs of every pose
+    that has it: the builder's script hides a caution when none of its poses is left."""
+    slugs: dict[str, list[str]] = {}
+    for step in steps:
+        for caution in step.pose.cautions.all():
+            slugs.setdefault(caution.text.strip(), []).append(step.pose.slug)
+    return [(name, text, " ".join(dict.fromkeys(slugs[text]))) for name, text in library.cautions_of(steps)]
+
+
 def _cookie_code(request) -> str:
     """The sequence the no-script "Add to my practice" keeps: only ever a valid, canonical code."""
     try:
@@ -145,7 +155,7 @@ def build(request):
         steps=steps,
         left_out=resolved.left_out,
         unreadable=resolved.unreadable,
-        cautions=library.cautions_of(steps),
+        cautions=cautions_with_poses(steps),
         props=props_of(steps),
         results=search_results(context["find"]) if context["find"] else None,
         full=len(steps) >= sequence.MAX_STEPS,

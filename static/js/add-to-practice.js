@@ -5,7 +5,20 @@
 import { builderUrl, storeCode, storedCode, stepsIn, VERSION } from "./building.js";
 
 const MAX_STEPS = 60;
+const HIDDEN = "yogasite:building-line-hidden";
 let bar;
+
+// Private browsing may refuse storage: the line then simply shows.
+function hiddenFlag(value) {
+  try {
+    if (value === undefined) return sessionStorage.getItem(HIDDEN) === "1";
+    if (value) sessionStorage.setItem(HIDDEN, "1");
+    else sessionStorage.removeItem(HIDDEN);
+  } catch {
+    return false;
+  }
+  return value;
+}
 
 function statusBar(action) {
   if (bar) return bar;
@@ -15,7 +28,8 @@ function statusBar(action) {
   bar.hidden = true;
   bar.dataset.buildStatus = "";
   bar.dataset.action = action;
-  document.body.append(bar);
+  // Inside the main landmark, where the buttons are, for those who move by landmarks.
+  (document.querySelector("main") || document.body).append(bar);
   return bar;
 }
 
@@ -29,7 +43,17 @@ function show(message) {
     href: builderUrl(line.dataset.action.replace(/add\/$/, ""), code),
     textContent: `My practice: ${count} ${count === 1 ? "pose" : "poses"}, open the builder`,
   });
-  line.replaceChildren(text, link);
+  const hide = Object.assign(document.createElement("button"), {
+    type: "button",
+    className: "button--quiet build-status__hide",
+    textContent: "Hide",
+  });
+  hide.addEventListener("click", () => {
+    line.hidden = true;
+    // Until the next pose is added in this tab, the line stays out of the way.
+    hiddenFlag(true);
+  });
+  line.replaceChildren(text, link, hide);
   line.hidden = !count && !message;
 }
 
@@ -45,6 +69,7 @@ function add(form) {
     form.submit();
     return;
   }
+  hiddenFlag(false);
   show(`${name} added.`);
 }
 
@@ -52,12 +77,12 @@ const forms = document.querySelectorAll("form[data-add-practice]");
 if (forms.length) {
   // The live region is in the page before anything is said in it, so screen readers announce the change.
   statusBar(forms[0].getAttribute("action"));
-  if (stepsIn(storedCode()).length) show("");
+  if (stepsIn(storedCode()).length && !hiddenFlag()) show("");
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-add-practice]");
     if (!form) return;
     event.preventDefault();
     add(form);
   });
-  addEventListener("storage", () => show(""));
+  addEventListener("storage", () => bar.hidden || show(""));
 }

@@ -93,6 +93,21 @@ function refreshOffline(code) {
   box.dispatchEvent(new Event("offline:refresh"));
 }
 
+// Props and cautions of the poses that are left (a pose added comes with the page, which is reloaded).
+function showWhatTheStepsNeed(all) {
+  const props = [...new Set(all.flatMap((row) => row.dataset.props.split("|").filter(Boolean)))];
+  root.querySelector("[data-props-needed]").textContent = props.join(", ") || "None, body only";
+  const slugs = new Set(all.map((row) => row.dataset.slug));
+  const cautions = root.querySelector("[data-cautions]");
+  if (!cautions) return;
+  let shown = 0;
+  for (const item of cautions.querySelectorAll("[data-poses]")) {
+    item.hidden = !item.dataset.poses.split(" ").some((slug) => slugs.has(slug));
+    shown += item.hidden ? 0 : 1;
+  }
+  cautions.hidden = !shown;
+}
+
 function update() {
   const all = rows();
   const steps = all.map(stepOf);
@@ -111,6 +126,7 @@ function update() {
   root.querySelector("[data-count]").textContent = String(steps.length);
   root.querySelector("[data-link=play]").href = root.dataset.playUrl.replace("CODE", code);
   root.querySelector("[data-link=cheatsheet]").href = `${root.dataset.cheatsheetUrl}?s=${code}`;
+  showWhatTheStepsNeed(all);
   root.querySelectorAll("[data-when-steps]").forEach((element) => (element.hidden = !steps.length));
   refreshOffline(code);
   root.querySelector("[data-empty]").hidden = !!steps.length;

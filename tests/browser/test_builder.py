@@ -36,6 +36,8 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     page.get_by_role("button", name="Add to my practice").click()
     expect(status).to_contain_text("Tree added.")
     expect(status).to_contain_text("My practice: 1 pose")
+    violations = axe(page)
+    assert not violations, violations.report()
     screenshot(page, "builder-pose-page")
 
     page.goto(f"{live_server.url}/poses/")
@@ -43,14 +45,18 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     expect(status).to_contain_text("Cobra added.")
     expect(status).to_contain_text("My practice: 2 poses")
 
+    status.get_by_role("button", name="Hide").click()
+    expect(status).to_be_hidden()
     page.goto(f"{live_server.url}/poses/mountain/")
-    expect(status).to_contain_text("My practice: 2 poses")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mountain")
+    expect(status).to_be_hidden()
     page.get_by_role("button", name="Add to my practice").click()
     expect(status).to_contain_text("My practice: 3 poses")
     status.get_by_role("link").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("A practice of your own")
     assert titles(page) == ["Tree", "Cobra", "Mountain"]
+    expect(page.locator("[data-props-needed]")).to_have_text("Wall, Yoga Mat")
     # The short code the buttons keep becomes the full one, in the address too.
     expect(page).to_have_url(re.compile(r"\?s=1\.tree~6b\.cobra~5b\.mountain~8b$"))
     expect(page.get_by_role("heading", name="Before you start: take care if…")).to_be_visible()
@@ -97,8 +103,11 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     expect(other.get_by_label("Hold", exact=True).nth(2)).to_have_value("90")
     assert not axe(other), axe(other).report()
     screenshot(other, "builder")
+    mountain_caution = other.locator("[data-cautions] li").filter(has_text="Mountain:")
+    expect(mountain_caution).to_be_visible()
     other.get_by_role("button", name="Remove Mountain").click()
     assert titles(other) == ["Tree", "Cobra"]
+    expect(mountain_caution).to_be_hidden()
     expect(other.locator("[data-announce]")).to_have_text(re.compile(r"^Mountain removed\. 2 steps, \d+ min\.$"))
     other.get_by_role("link", name="▶ Start practice").click()
     expect(other).to_have_url(re.compile(r"/practice/build/1\.tree~6b~l\.cobra~90s/play/1/$"))
