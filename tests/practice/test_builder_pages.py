@@ -291,3 +291,7 @@ def test_the_offline_list_of_a_built_practice_has_its_page_stops_and_cheat_sheet
     ]
     assert any(url.endswith("js/player.js") for url in urls)
     assert client.get("/practice/build/1.secret/offline.json").status_code == 404
+
+
+def test_my_practice_leads_to_the_builder(client):
+    assert 'href="/practice/build/">Build a practice of your own</a>' in client.get("/practice/").content.decode()
