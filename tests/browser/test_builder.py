@@ -192,3 +192,20 @@ def test_a_built_practice_saved_for_offline_plays_without_a_network_and_is_logge
     assert entry["title"] == "A practice: Mountain" and entry["url"] == address and entry["completed"] is True
     context.set_offline(False)
     context.close()
+
+
+def test_adding_building_and_playing_run_under_the_csp(page, live_server, demo):
+    from tests.browser.test_csp import violations, watch
+
+    refused = watch(page)
+    page.goto(f"{live_server.url}/poses/cobra/")
+    page.get_by_role("button", name="Add to my practice").click()
+    page.locator("[data-build-status] a").click()
+    expect(page).to_have_url(re.compile(r"\?s=1\.cobra~5b$"))
+    page.get_by_label("Rounds").fill("2")
+    expect(page).to_have_url(re.compile(r"\?s=1\.cobra~5b~x2$"))
+    page.get_by_role("link", name="Printable cheat sheet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cobra")
+    page.goto(f"{live_server.url}/practice/build/1.cobra~5b~x2/play/1/")
+    page.get_by_role("button", name="Start", exact=True).click()
+    assert violations(page, refused) == []

@@ -2,7 +2,8 @@
 
 import pytest
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from poses.models import Pose, Status
@@ -105,3 +106,47 @@ def test_unknown_and_unpublished_poses_are_left_out_and_named():
     assert (mountain.hold_kind, mountain.hold_value, mountain.sides) == ("breaths", 1, "once")
     assert resolved.code == "1.tree~5b.mountain~1b"
     assert sequence.read("1.mountain").code == "1.mountain~30s"
+
+
+@pytest.fixture(scope="module")
+def mixed_library(django_db_setup, django_db_blocker):
+    """Ten poses, every other one published: made once for the property below, removed after."""
+    with django_db_blocker.unblock():
+        now = timezone.now()
+        made = [
+            Pose.objects.create(
+                slug=f"mix-{n}",
+                name=f"Mix {n}",
+                sides="both" if n % 3 == 0 else "none",
+                status=Status.PUBLISHED if n % 2 == 0 else Status.DRAFT,
+                published_at=now - timezone.timedelta(days=1),
+            )
+            for n in range(10)
+        ]
+        yield {pose.slug for pose in made if pose.status == Status.PUBLISHED}
+        Pose.objects.filter(slug__startswith="mix-").delete()
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            sequence.RawStep,
+            st.sampled_from([f"mix-{n}" for n in range(10)] + ["gone", "mix-99"]),
+            st.none(),
+            st.none(),
+            st.none() | st.sampled_from(["right", "left", "once"]),
+            st.none() | st.integers(1, sequence.MAX_ROUNDS),
+        ),
+        max_size=20,
+    )
+)
+def test_a_shared_link_shows_only_published_poses_and_names_the_rest(mixed_library, steps):
+    resolved = sequence.read(sequence.encode(steps))
+    assert [step.pose.slug for step in resolved.steps] == [raw.slug for raw in steps if raw.slug in mixed_library]
+    assert set(resolved.left_out) == {raw.slug for raw in steps} - mixed_library
+    for step in resolved.steps:
+        assert step.sides == "once" or step.pose.sides == "both"
+    # The builder's own code reads back as the same steps.
+    assert sequence.read(resolved.code).code == resolved.code
