@@ -200,17 +200,16 @@ list.addEventListener("keydown", (event) => {
 
 // --- Dragging by the handle -----------------------------------------------------------------------------
 
+// Only the handle is draggable: the fields and buttons of a step keep their usual mouse behaviour.
 let dragged = null;
-list.addEventListener("pointerdown", (event) => {
-  const handle = event.target.closest("[data-handle]");
-  if (handle) handle.closest("[data-step]").draggable = true;
-});
+list.querySelectorAll("[data-handle]").forEach((handle) => (handle.draggable = true));
 list.addEventListener("dragstart", (event) => {
+  if (!event.target.closest?.("[data-handle]")) return;
   dragged = event.target.closest("[data-step]");
-  if (!dragged) return;
   dragged.classList.add("builder-step--dragged");
   event.dataTransfer.effectAllowed = "move";
   event.dataTransfer.setData("text/plain", dragged.dataset.slug);
+  event.dataTransfer.setDragImage(dragged, 24, 24);
 });
 list.addEventListener("dragover", (event) => {
   const over = event.target.closest("[data-step]");
@@ -225,7 +224,6 @@ list.addEventListener("dragend", () => {
   const row = dragged;
   dragged = null;
   row.classList.remove("builder-step--dragged");
-  row.draggable = false;
   update();
   say(`${nameOf(row)} moved to step ${rows().indexOf(row) + 1} of ${rows().length}.`);
 });

@@ -90,7 +90,9 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     expect(page).to_have_url(re.compile(r"\?s=1\.mountain~8b\.cobra~90s\.tree~6b~l$"))
 
     # Dragging by the handle.
-    page.locator("[data-step]").nth(2).locator("[data-handle]").drag_to(page.locator("[data-step]").nth(0))
+    page.locator("[data-step]").nth(2).locator("[data-handle]").drag_to(
+        page.locator("[data-step]").nth(0), target_position={"x": 40, "y": 8}
+    )
     assert titles(page) == ["Tree", "Mountain", "Cobra"]
     expect(page).to_have_url(re.compile(r"\?s=1\.tree~6b~l\.mountain~8b\.cobra~90s$"))
     shared = page.url
