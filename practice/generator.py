@@ -11,15 +11,23 @@ The rules (README, "A practice made to measure"):
    too: no order could keep them.
 2. It opens gently: the first step is a seated, kneeling or lying pose (`GENTLE_CATEGORIES`)
    or a pose some other pose declares as its warm-up.
-3. It builds toward the focus: after the opening come a few poses outside the focus, then the
-   focus poses, easiest first. Without a focus every pose counts as one.
-4. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
-   (and they keep rule 1). A warm-up already done earlier counts.
-5. A pose done on one side and then the other (`sides == both`) is done on both sides.
-6. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
-   between `MIN_SCALE` and `MAX_SCALE` so the practice fits the length asked for. When the
-   library runs short, the focus poses come round a second time.
-7. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
+3. It builds toward the focus: after the opening come poses outside the focus, then the focus
+   poses (its own kind first, then those that only work its muscles; easiest first). The poses
+   outside come from near the focus first (`NEAR_FOCUS`), then from the rest, the kinds taking
+   turns. When the library runs short, the focus poses come round again (`ROUNDS`), and a long
+   practice may take the poses leading up to them once more. Without a focus every pose counts
+   as one.
+4. A calm focus (`Focus.calm`: only restful kinds, `CALM_CATEGORIES`) is made of restful poses.
+5. It has a shape (`HEIGHT`): up from the floor to standing before the focus, down again through
+   it, poses of one kind together, and a restful pose to wind down before the final rest.
+6. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
+   (and they keep rule 1). A warm-up already done earlier counts; a cool-down waits for the end
+   of a run of poses of its kind (`arrange`). No pose comes twice in a row.
+7. A pose done on one side and then the other (`sides == both`) is done on both sides.
+8. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
+   between `MIN_SCALE` and `MAX_SCALE` (restful poses held still in a calm practice up to
+   `CALM_MAX_SCALE`) so the practice fits the length asked for.
+9. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
    otherwise a plain rest lying on the back. The rest takes up what rounding leaves, so the
    duration (by the routine rule, `routines.timing`, transitions included) is the length asked
    for, and never more than `TOLERANCE` from it.
@@ -40,8 +48,10 @@ BREATH_SECONDS = 5
 TRANSITION_SECONDS = 5
 DEFAULT_HOLD = ("seconds", 30)
 MIN_SCALE, MAX_SCALE = 0.5, 2.0
-# Restful poses are there to be stayed in: a practice with a calm focus may hold them longer.
+# Restful poses are there to be stayed in: a practice with a calm focus may hold those that are held still
+# (not the moving ones, such as Cat-Cow) up to four times their usual hold.
 CALM_MAX_SCALE = 4.0
+RESTFUL_HOLDS = frozenset({"restorative", "seated", "twists", "forward-bends", "hip-openers"})
 MIN_REST = 180
 TOLERANCE = 0.05
 ALWAYS_AT_HAND = frozenset({"yoga-mat"})
@@ -329,10 +339,10 @@ def arrange(
 ):
     """The practice's poses in order, from the poses each part chose (pose, section): each pose's warm-up
     before it (unless done earlier), its cool-down after it. A cool-down waits while the poses that follow
-    are of the same kind and part, so a run of backbends ends with one Child's Pose rather than one after
-    each. The same pose never comes twice in a row: that is one hold. A pose already done (as another's
-    warm-up, say) is not done again, except once in each section named in `again` (the focus, its rounds, winding down).
-    A cool-down that is the final rest's pose is left to the final rest."""
+    in the same part are of the same kind or share it, so a run of backbends ends with one Child's Pose
+    rather than one after each. The same pose never comes twice in a row: that is one hold. A pose already
+    done (as another's warm-up, say) is not done again, except once in each section named in `again` (the
+    focus, its rounds, winding down). A cool-down that is the final rest's pose is left to the final rest."""
     out: list[tuple[PoseRecord, str]] = []
     placed: set[int] = set()
     waiting: list[int] = []
@@ -362,8 +372,10 @@ def arrange(
         for pose, section in part:
             if pose.id in placed and (section not in again or pose.id in by_section.get(section, ())):
                 continue
-            if previous is not None and (pose.category != previous[0].category or section != previous[1]):
-                settle(previous[1])
+            if previous is not None:
+                kin = pose.category == previous[0].category or pose.cool_down in waiting
+                if not kin or section != previous[1]:
+                    settle(previous[1])
             place(pose, section)
             previous = (pose, section)
     if previous is not None:
@@ -445,9 +457,12 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
     focus = request.focus
     rest_max = max(MIN_REST + 60, round(total * (CALM_REST_SHARE_MAX if focus.calm else REST_SHARE_MAX)))
     # The focus poses are kept for the focus part when other gentle poses can open.
+    all_gentle = gentle
     gentle = [pose for pose in gentle if not focus.matches(pose)] or gentle
     if focus.calm:
-        gentle = [pose for pose in gentle if pose.category in CALM_CATEGORIES] or gentle
+        gentle = [pose for pose in gentle if pose.category in CALM_CATEGORIES] or [
+            pose for pose in all_gentle if pose.category in CALM_CATEGORIES
+        ]
     openers = rng.sample(gentle, min(len(gentle), 1 + total // 1200))
     opener_ids = {pose.id for pose in openers}
     # Winding down: a restful pose or two, lying or seated, before the final rest (a calm focus already is).
@@ -547,13 +562,14 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         else:
             focus_part += grow(focused, late_rounds, after=after)
         # From the floor up to standing before the focus, then down again to the floor.
-        # A pose some other pose warms up for goes first among poses of its height.
-        leading.sort(key=lambda item: (height(item[0]), item[0].id not in warm_ups))
-        again.sort(key=lambda item: (height(item[0]), item[0].id not in warm_ups))
+        # Poses of one kind stay together; one some other pose warms up for goes first among them.
+        leading.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
+        again.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
         focus_part.sort(
             key=lambda item: (
                 ROUNDS.index(item[1]) + 1 if item[1] in ROUNDS else 0,
                 -height(item[0]),
+                item[0].category,
                 item[0].id not in warm_ups,
             )
         )
@@ -588,11 +604,15 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
 
     def planned(scale_: float) -> tuple[list[PlannedStep], int]:
         steps_ = [
-            PlannedStep(pose, *scaled_hold(pose, scale_), both_sides=pose.both_sides, section=section)
+            PlannedStep(pose, *scaled_hold(pose, min(scale_, cap(pose))), both_sides=pose.both_sides, section=section)
             for pose, section in items
         ]
         used_ = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps_) + TRANSITION_SECONDS
         return steps_, total - used_
+
+    def cap(pose: PoseRecord) -> float:
+        """How far a pose's hold may grow: restful poses in a calm practice are there to be stayed in."""
+        return CALM_MAX_SCALE if focus.calm and pose.category in RESTFUL_HOLDS else MAX_SCALE
 
     def largest_scale(rest_at_least: int) -> float:
         """The longest holds that leave `rest_at_least` for the rest (holds round, so the rest only shrinks
