@@ -320,6 +320,11 @@ def height(pose: PoseRecord) -> int:
     return HEIGHT.get(pose.category, 2)
 
 
+def restful(pose: PoseRecord) -> bool:
+    """Lying or seated and at rest: what a practice winds down with."""
+    return pose.category in CALM_CATEGORIES and height(pose) <= 1
+
+
 def _by_kind(poses: list[PoseRecord], rng: random.Random) -> list[PoseRecord]:
     """`poses` taking turns by kind (category), the kinds in a random order: no one kind fills the time
     while others wait."""
@@ -371,6 +376,9 @@ def arrange(
     for part in parts:
         for pose, section in part:
             if pose.id in placed and (section not in again or pose.id in by_section.get(section, ())):
+                continue
+            # Winding down does not come back to a pose just done when the practice is already lying or sitting.
+            if section == WINDING and pose.id in {done.id for done, _ in out[-3:]} and restful(out[-1][0]):
                 continue
             if previous is not None:
                 kin = pose.category == previous[0].category or pose.cool_down in waiting
@@ -456,17 +464,23 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
     rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
     focus = request.focus
     rest_max = max(MIN_REST + 60, round(total * (CALM_REST_SHARE_MAX if focus.calm else REST_SHARE_MAX)))
-    # The focus poses are kept for the focus part when other gentle poses can open.
-    all_gentle = gentle
-    gentle = [pose for pose in gentle if not focus.matches(pose)] or gentle
+    # Seated, kneeling and lying poses open, outside the focus first (the focus poses are kept for the focus
+    # part); another pose's warm-up (a Plank, a Mountain) only when they run out. A calm focus opens calm.
     if focus.calm:
-        gentle = [pose for pose in gentle if pose.category in CALM_CATEGORIES] or [
-            pose for pose in all_gentle if pose.category in CALM_CATEGORIES
-        ]
-    openers = rng.sample(gentle, min(len(gentle), 1 + total // 1200))
+        gentle = [pose for pose in gentle if pose.category in CALM_CATEGORIES]
+    count = 1 + total // 1200
+    tiers = (
+        [p for p in gentle if p.category in GENTLE_CATEGORIES and not focus.matches(p)],
+        [p for p in gentle if p.category in GENTLE_CATEGORIES and focus.matches(p)],
+        [p for p in gentle if p.category not in GENTLE_CATEGORIES and not focus.matches(p)],
+        [p for p in gentle if p.category not in GENTLE_CATEGORIES and focus.matches(p)],
+    )
+    openers: list[PoseRecord] = []
+    for tier in tiers:
+        openers += rng.sample(tier, min(len(tier), count - len(openers)))
     opener_ids = {pose.id for pose in openers}
     # Winding down: a restful pose or two, lying or seated, before the final rest (a calm focus already is).
-    winding = [] if focus.calm else [pose for pose in poses if pose.category in CALM_CATEGORIES and height(pose) <= 1]
+    winding = [] if focus.calm else [pose for pose in poses if restful(pose)]
     winding = [pose for pose in winding if pose.id not in opener_ids]
     winding = [pose for pose in winding if focus == ANY_FOCUS or not focus.matches(pose)] or winding
     winding = rng.sample(winding, min(len(winding), 1 if total < 1800 else 2))
@@ -562,7 +576,8 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         else:
             focus_part += grow(focused, late_rounds, after=after)
         # From the floor up to standing before the focus, then down again to the floor.
-        # Poses of one kind stay together; one some other pose warms up for goes first among them.
+        # Poses of one kind stay together (in the focus, easiest first); one some other pose warms up for goes
+        # first among equals.
         leading.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
         again.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
         focus_part.sort(
@@ -570,6 +585,7 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
                 ROUNDS.index(item[1]) + 1 if item[1] in ROUNDS else 0,
                 -height(item[0]),
                 item[0].category,
+                level_rank(item[0].level),
                 item[0].id not in warm_ups,
             )
         )
