@@ -17,7 +17,8 @@ The rules (README, "A practice made to measure"):
    turns. When the library runs short, the focus poses come round again (`ROUNDS`), and a long
    practice may take the poses leading up to them once more. Without a focus every pose counts
    as one.
-4. A calm focus (`Focus.calm`: only restful kinds, `CALM_CATEGORIES`) is made of restful poses.
+4. A calm focus (`Focus.calm`: relaxation, seated or chair poses) is made of restful poses
+   (`CALM_CATEGORIES`).
 5. It has a shape (`HEIGHT`): up from the floor to standing before the focus, down again through
    it, poses of one kind together, and a restful pose to wind down before the final rest.
 6. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
@@ -61,6 +62,8 @@ GENTLE_CATEGORIES = frozenset({"seated", "restorative", "tabletop", "chair-yoga"
 CALM_CATEGORIES = frozenset(
     {"restorative", "seated", "tabletop", "twists", "forward-bends", "hip-openers", "chair-yoga"}
 )
+# A focus on these kinds only (relaxation, seated or chair poses) is calm: nothing around it stands or works hard.
+CALM_FOCUS = frozenset({"restorative", "seated", "chair-yoga"})
 # How high a kind of pose takes the body, from lying and sitting to standing: the poses leading up to the
 # focus climb from the floor to standing, the focus poses come down from standing to the floor.
 HEIGHT = {
@@ -146,7 +149,7 @@ class Focus:
     @property
     def calm(self) -> bool:
         """A focus on restful kinds of pose only (relaxation): everything around it is restful too."""
-        return bool(self.categories) and not self.muscles and self.categories <= CALM_CATEGORIES
+        return bool(self.categories) and not self.muscles and self.categories <= CALM_FOCUS
 
     def near(self, pose: PoseRecord) -> bool:
         """A pose outside the focus that works next to it (`NEAR_FOCUS`)."""
