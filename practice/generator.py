@@ -11,15 +11,24 @@ The rules (README, "A practice made to measure"):
    too: no order could keep them.
 2. It opens gently: the first step is a seated, kneeling or lying pose (`GENTLE_CATEGORIES`)
    or a pose some other pose declares as its warm-up.
-3. It builds toward the focus: after the opening come a few poses outside the focus, then the
-   focus poses, easiest first. Without a focus every pose counts as one.
-4. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
-   (and they keep rule 1). A warm-up already done earlier counts.
-5. A pose done on one side and then the other (`sides == both`) is done on both sides.
-6. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
-   between `MIN_SCALE` and `MAX_SCALE` so the practice fits the length asked for. When the
-   library runs short, the focus poses come round a second time.
-7. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
+3. It builds toward the focus: after the opening come poses outside the focus, then the focus
+   poses (its own kind first, then those that only work its muscles; easiest first). The poses
+   outside come from near the focus first (`NEAR_FOCUS`), then from the rest, the kinds taking
+   turns. When the library runs short, the focus poses come round again (`ROUNDS`), and a long
+   practice may take the poses leading up to them once more. Without a focus every pose counts
+   as one.
+4. A calm focus (`Focus.calm`: relaxation, seated or chair poses) is made of restful poses
+   (`CALM_CATEGORIES`).
+5. It has a shape (`HEIGHT`): up from the floor to standing before the focus, down again through
+   it, poses of one kind together, and a restful pose to wind down before the final rest.
+6. A pose's warm-up comes before it and its cool-down after it, wherever the library has them
+   (and they keep rule 1). A warm-up already done earlier counts; a cool-down waits for the end
+   of a run of poses of its kind (`arrange`). No pose comes twice in a row.
+7. A pose done on one side and then the other (`sides == both`) is done on both sides.
+8. Each pose is held for its usual hold (30 seconds when it has none), all scaled by one factor
+   between `MIN_SCALE` and `MAX_SCALE` (restful poses held still in a calm practice up to
+   `CALM_MAX_SCALE`) so the practice fits the length asked for.
+9. It ends with a rest of at least `MIN_REST` seconds: Corpse Pose where it keeps rule 1,
    otherwise a plain rest lying on the back. The rest takes up what rounding leaves, so the
    duration (by the routine rule, `routines.timing`, transitions included) is the length asked
    for, and never more than `TOLERANCE` from it.
@@ -40,13 +49,46 @@ BREATH_SECONDS = 5
 TRANSITION_SECONDS = 5
 DEFAULT_HOLD = ("seconds", 30)
 MIN_SCALE, MAX_SCALE = 0.5, 2.0
+# Restful poses are there to be stayed in: a practice with a calm focus may hold those that are held still
+# (not the moving ones, such as Cat-Cow) up to four times their usual hold.
+CALM_MAX_SCALE = 4.0
+RESTFUL_HOLDS = frozenset({"restorative", "seated", "twists", "forward-bends", "hip-openers"})
 MIN_REST = 180
 TOLERANCE = 0.05
 ALWAYS_AT_HAND = frozenset({"yoga-mat"})
 GENTLE_CATEGORIES = frozenset({"seated", "restorative", "tabletop", "chair-yoga"})
+# Restful kinds of pose: seated, kneeling, lying, supported. A calm focus (relaxation) is surrounded by these
+# only, and the practice winds down with them before the final rest.
+CALM_CATEGORIES = frozenset(
+    {"restorative", "seated", "tabletop", "twists", "forward-bends", "hip-openers", "chair-yoga"}
+)
+# A focus on these kinds only (relaxation, seated or chair poses) is calm: nothing around it stands or works hard.
+CALM_FOCUS = frozenset({"restorative", "seated", "chair-yoga"})
+# How high a kind of pose takes the body, from lying and sitting to standing: the poses leading up to the
+# focus climb from the floor to standing, the focus poses come down from standing to the floor.
+HEIGHT = {
+    "restorative": 0,
+    "seated": 0,
+    "chair-yoga": 0,
+    "hip-openers": 1,
+    "twists": 1,
+    "forward-bends": 1,
+    "backbends": 2,
+    "tabletop": 2,
+    "core": 3,
+    "inversions": 4,
+    "standing": 5,
+}
 REST_POSE = "corpse-pose"
 # How much of the practice the final rest may take, at most; the poses take the rest.
 REST_SHARE_TARGET, REST_SHARE_MAX = 0.1, 0.25
+# A calm practice may rest longer at the end.
+CALM_REST_SHARE_MAX = 1 / 3
+ROUNDS = ("Second round", "Third round")
+ROUND_SCALE = 1.5
+WINDING = "Winding down"
+# When a long practice still runs short, the poses leading up to the focus come round once more.
+ONCE_MORE = "Building up again"
 # A focus group gathers categories and muscles under a name people use.
 FOCUS_GROUPS = {
     "back": ("Back", frozenset({"backbends", "twists"}), frozenset({"lower-back", "middle-back", "lats", "traps"})),
@@ -56,6 +98,19 @@ FOCUS_GROUPS = {
     "shoulders": ("Shoulders", frozenset(), frozenset({"shoulders", "triceps", "chest"})),
     "balance": ("Balance", frozenset({"standing"}), frozenset()),
     "relaxation": ("Relaxation", frozenset({"restorative"}), frozenset()),
+}
+# What lies near each focus group (kinds of pose, muscles): the poses leading up to the focus come from
+# here first, and only then from the rest of the library.
+NEAR_FOCUS = {
+    "back": (frozenset({"tabletop", "forward-bends", "core"}), frozenset({"abdominals", "glutes", "chest"})),
+    "hips": (
+        frozenset({"standing", "forward-bends", "seated"}),
+        frozenset({"hamstrings", "quadriceps", "calves"}),
+    ),
+    "hamstrings": (frozenset({"standing", "seated", "hip-openers"}), frozenset({"calves", "glutes", "lower-back"})),
+    "core": (frozenset({"standing", "backbends"}), frozenset({"lower-back", "glutes"})),
+    "shoulders": (frozenset({"inversions", "tabletop", "backbends"}), frozenset({"lats", "traps", "middle-back"})),
+    "balance": (frozenset({"core"}), frozenset({"calves", "quadriceps", "abdominals", "glutes"})),
 }
 
 
@@ -90,6 +145,16 @@ class Focus:
         if not self.categories and not self.muscles:
             return True
         return pose.category in self.categories or bool(pose.muscles & self.muscles)
+
+    @property
+    def calm(self) -> bool:
+        """A focus on restful kinds of pose only (relaxation): everything around it is restful too."""
+        return bool(self.categories) and not self.muscles and self.categories <= CALM_FOCUS
+
+    def near(self, pose: PoseRecord) -> bool:
+        """A pose outside the focus that works next to it (`NEAR_FOCUS`)."""
+        categories, muscles = NEAR_FOCUS.get(self.slug, (frozenset(), frozenset()))
+        return pose.category in categories or bool(pose.muscles & muscles)
 
 
 ANY_FOCUS = Focus("any", "The whole body")
@@ -254,6 +319,81 @@ class _Sequence:
             self.placed.add(pose.id)
 
 
+def height(pose: PoseRecord) -> int:
+    return HEIGHT.get(pose.category, 2)
+
+
+def restful(pose: PoseRecord) -> bool:
+    """Lying or seated and at rest: what a practice winds down with."""
+    return pose.category in CALM_CATEGORIES and height(pose) <= 1
+
+
+def _by_kind(poses: list[PoseRecord], rng: random.Random) -> list[PoseRecord]:
+    """`poses` taking turns by kind (category), the kinds in a random order: no one kind fills the time
+    while others wait."""
+    kinds: dict[str, list[PoseRecord]] = {}
+    for pose in poses:
+        kinds.setdefault(pose.category, []).append(pose)
+    queues = list(kinds.values())
+    rng.shuffle(queues)
+    out: list[PoseRecord] = []
+    for turn in range(max((len(queue) for queue in queues), default=0)):
+        out.extend(queue[turn] for queue in queues if turn < len(queue))
+    return out
+
+
+def arrange(
+    parts: list[list[tuple[PoseRecord, str]]], pool: dict[int, PoseRecord], rest_id: int | None, again: set[str]
+):
+    """The practice's poses in order, from the poses each part chose (pose, section): each pose's warm-up
+    before it (unless done earlier), its cool-down after it. A cool-down waits while the poses that follow
+    in the same part are of the same kind or share it, so a run of backbends ends with one Child's Pose
+    rather than one after each. The same pose never comes twice in a row: that is one hold. A pose already
+    done (as another's warm-up, say) is not done again, except once in each section named in `again` (the
+    focus, its rounds, winding down). A cool-down that is the final rest's pose is left to the final rest."""
+    out: list[tuple[PoseRecord, str]] = []
+    placed: set[int] = set()
+    waiting: list[int] = []
+    by_section: dict[str, set[int]] = {}
+
+    def place(pose: PoseRecord, section: str) -> None:
+        warm = pool.get(pose.warm_up) if pose.warm_up is not None else None
+        if warm is not None and warm.id not in placed:
+            place(warm, section)
+        if out and out[-1][0].id == pose.id:
+            return
+        out.append((pose, section))
+        placed.add(pose.id)
+        by_section.setdefault(section, set()).add(pose.id)
+        if pose.id in waiting:
+            waiting.remove(pose.id)
+        cool = pose.cool_down
+        if cool in pool and cool != pose.id and cool != rest_id and cool not in waiting:
+            waiting.append(cool)
+
+    def settle(section: str) -> None:
+        while waiting:
+            place(pool[waiting.pop(0)], section)
+
+    previous: tuple[PoseRecord, str] | None = None
+    for part in parts:
+        for pose, section in part:
+            if pose.id in placed and (section not in again or pose.id in by_section.get(section, ())):
+                continue
+            # Winding down does not come back to a pose just done when the practice is already lying or sitting.
+            if section == WINDING and pose.id in {done.id for done, _ in out[-3:]} and restful(out[-1][0]):
+                continue
+            if previous is not None:
+                kin = pose.category == previous[0].category or pose.cool_down in waiting
+                if not kin or section != previous[1]:
+                    settle(previous[1])
+            place(pose, section)
+            previous = (pose, section)
+    if previous is not None:
+        settle(previous[1])
+    return out
+
+
 def opens_gently(pose: PoseRecord, warm_ups: set[int]) -> bool:
     return pose.category in GENTLE_CATEGORIES or pose.id in warm_ups
 
@@ -325,15 +465,45 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
 
     total = request.minutes * 60
     rest_target = max(MIN_REST, round(total * REST_SHARE_TARGET))
-    rest_max = max(MIN_REST + 60, round(total * REST_SHARE_MAX))
-    # The focus poses are kept for the focus part when other gentle poses can open.
-    gentle = [pose for pose in gentle if not request.focus.matches(pose)] or gentle
-    openers = rng.sample(gentle, min(len(gentle), 1 + total // 1200))
-    others = [pose for pose in poses if not request.focus.matches(pose) and pose not in openers]
-    others = rng.sample(others, min(len(others), CANDIDATES))
+    focus = request.focus
+    rest_max = max(MIN_REST + 60, round(total * (CALM_REST_SHARE_MAX if focus.calm else REST_SHARE_MAX)))
+    # Seated, kneeling and lying poses open, outside the focus first (the focus poses are kept for the focus
+    # part); another pose's warm-up (a Plank, a Mountain) only when they run out. A calm focus opens calm.
+    if focus.calm:
+        gentle = [pose for pose in gentle if pose.category in CALM_CATEGORIES]
+    count = 1 + total // 1200
+    tiers = (
+        [p for p in gentle if p.category in GENTLE_CATEGORIES and not focus.matches(p)],
+        [p for p in gentle if p.category in GENTLE_CATEGORIES and focus.matches(p)],
+        [p for p in gentle if p.category not in GENTLE_CATEGORIES and not focus.matches(p)],
+        [p for p in gentle if p.category not in GENTLE_CATEGORIES and focus.matches(p)],
+    )
+    openers: list[PoseRecord] = []
+    for tier in tiers:
+        openers += rng.sample(tier, min(len(tier), count - len(openers)))
+    opener_ids = {pose.id for pose in openers}
+    # Winding down: a restful pose or two, lying or seated, before the final rest (a calm focus already is).
+    winding = [] if focus.calm else [pose for pose in poses if restful(pose)]
+    winding = [pose for pose in winding if pose.id not in opener_ids]
+    winding = [pose for pose in winding if focus == ANY_FOCUS or not focus.matches(pose)] or winding
+    winding = rng.sample(winding, min(len(winding), 1 if total < 1800 else 2))
+    set_apart = opener_ids | {pose.id for pose in winding}
+    focus_poses = [pose for pose in focus_poses if pose.id not in set_apart] or focus_poses
+    others = [pose for pose in poses if not focus.matches(pose) and pose.id not in set_apart]
+    if focus.calm:
+        others = [pose for pose in others if pose.category in CALM_CATEGORIES]
+    # Poses near the focus lead up to it first; the rest of the library only when they run out.
+    near = [pose for pose in others if focus.near(pose)]
+    far = [pose for pose in others if not focus.near(pose)]
+    others = _by_kind(rng.sample(near, min(len(near), CANDIDATES)), rng) + _by_kind(
+        rng.sample(far, min(len(far), CANDIDATES)), rng
+    )
     focus_poses = rng.sample(focus_poses, min(len(focus_poses), CANDIDATES))
-    ordered_focus = sorted(focus_poses, key=lambda pose: LEVEL_RANK.get(pose.level, len(LEVELS)))
-    main_title = "Toward the whole body" if request.focus == ANY_FOCUS else f"Focus: {request.focus.label}"
+    # The poses of the focus's own kind first, then those that only work its muscles; easiest first.
+    ordered_focus = sorted(
+        focus_poses, key=lambda pose: (pose.category not in focus.categories, LEVEL_RANK.get(pose.level, 3))
+    )
+    main_title = "Toward the whole body" if focus == ANY_FOCUS else f"Focus: {focus.label}"
 
     def need(poses_: list[PoseRecord]) -> float:
         """The scale the usual holds of `poses_` would need to fill the practice."""
@@ -341,15 +511,19 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
         holds = sum(usual_seconds(pose) for pose in poses_)
         return (total - rest_target - TRANSITION_SECONDS * stops) / holds if holds else float("inf")
 
-    def grow(sequence: _Sequence, plan, after: list[PoseRecord] = ()) -> None:
+    def grow(sequence: _Sequence, plan, after: list[PoseRecord] = ()) -> list[tuple[PoseRecord, str]]:
         """Append the units of `plan` in order while they fit, until the usual holds fill the practice.
-        `after` is what will follow these units, counted in the length."""
+        `after` is what will follow these units, counted in the length. Returns the poses chosen.
+        A round that repeats stops as soon as holds up to `ROUND_SCALE` times the usual fill the practice:
+        longer holds are better than the same poses once more."""
+        chosen = []
         for pose, section, again in plan:
+            enough = ROUND_SCALE if section in ROUNDS else 1.0
             # A pose already done (as another's warm-up, say) waits for the second round.
             if pose.id in sequence.placed and not again:
                 continue
             current = [item for item, _ in sequence.items]
-            if current and need(current + list(after)) <= 1.0:
+            if current and need(current + list(after)) <= enough:
                 break
             unit = sequence.unit(pose)
             if not unit:
@@ -361,60 +535,108 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
             elif need(current + unit + list(after)) < MIN_SCALE + 0.1:
                 continue
             sequence.extend(unit, section)
-            if need(current + unit + list(after)) <= 1.0:
+            chosen.append((pose, section))
+            if need(current + unit + list(after)) <= enough:
                 break
+        return chosen
 
-    def fill(openers_: list[PoseRecord], with_support: bool) -> list[tuple[PoseRecord, str]]:
+    def fill(openers_: list[PoseRecord], with_support: bool, winding_: list[PoseRecord], once_more: bool = False):
         opening = _Sequence(pool)
-        grow(opening, [(pose, "Arriving", False) for pose in openers_])
+        opened = grow(opening, [(pose, "Arriving", False) for pose in openers_])
+        ending = _Sequence(pool)
+        ending.placed = set(opening.placed)
+        ending.extend([], "")
+        wound = [(pose, WINDING) for pose in winding_]
+        for pose, _ in wound:
+            ending.extend(ending.unit(pose), WINDING)
+        after = [pose for pose, _ in ending.items]
         # The focus part first, so that the poses leading up to it only take the time it leaves.
         focused = _Sequence(pool)
         focused.extend([pose for pose, _ in opening.items], "Arriving")
-        # When the library runs short, the focus poses come round again, in the same order.
-        grow(
-            focused,
-            [(pose, main_title, False) for pose in ordered_focus]
-            + [(pose, "Second round", True) for pose in ordered_focus],
+        # When the library runs short, the focus poses come round again: a second time before the poses
+        # leading up to them are chosen, a third time after. A calm focus takes its restful poses around it
+        # first, and only then comes round again.
+        first = [(pose, main_title, False) for pose in ordered_focus]
+        early, late = (ROUNDS[:0], ROUNDS) if focus.calm else (ROUNDS[:1], ROUNDS[1:])
+        focus_part = grow(
+            focused, first + [(pose, name, True) for name in early for pose in ordered_focus], after=after
         )
-        focus_part = focused.items[len(opening.items) :]
-        if not with_support:
-            return opening.items + focus_part
-        leading = _Sequence(pool)
-        leading.extend([pose for pose, _ in opening.items], "Arriving")
-        leading.items = list(opening.items)
-        grow(
-            leading,
-            [(pose, "Building up", False) for pose in others] + [(pose, "Building up", True) for pose in others],
-            after=[pose for pose, _ in focus_part],
+        late_rounds = [(pose, name, True) for name in late for pose in ordered_focus]
+        leading: list[tuple[PoseRecord, str]] = []
+        again: list[tuple[PoseRecord, str]] = []
+        if with_support:
+            support = _Sequence(pool)
+            support.extend([pose for pose, _ in opening.items], "Arriving")
+            leading = grow(
+                support,
+                [(pose, "Building up", False) for pose in others],
+                after=[pose for pose, _ in focused.items[len(opening.items) :]] + after,
+            )
+            support.extend([pose for pose, _ in focused.items[len(opening.items) :]], main_title)
+            focus_part += grow(support, late_rounds, after=after)
+            if once_more:
+                again = grow(support, [(pose, ONCE_MORE, True) for pose, _ in leading], after=after)
+        else:
+            focus_part += grow(focused, late_rounds, after=after)
+        # From the floor up to standing before the focus, then down again to the floor.
+        # Poses of one kind stay together (in the focus, easiest first); one some other pose warms up for goes
+        # first among equals.
+        leading.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
+        again.sort(key=lambda item: (height(item[0]), item[0].category, item[0].id not in warm_ups))
+        focus_part.sort(
+            key=lambda item: (
+                ROUNDS.index(item[1]) + 1 if item[1] in ROUNDS else 0,
+                -height(item[0]),
+                item[0].category,
+                level_rank(item[0].level),
+                item[0].id not in warm_ups,
+            )
         )
-        return leading.items + focus_part
+        wound.sort(key=lambda item: (-height(item[0]), item[0].id not in warm_ups))
+        return arrange(
+            [opened, leading, again, focus_part, wound],
+            pool,
+            rest_pose.id if rest_pose else None,
+            {main_title, *ROUNDS, WINDING, ONCE_MORE},
+        )
 
-    # A short practice may have no room for the poses outside the focus, or for a second opener.
-    for openers_, with_support in ((openers, True), (openers, False), (openers[:1], False)):
-        items = fill(openers_, with_support)
+    # A short practice may have no room for the poses outside the focus, for winding down, or for a second opener.
+    attempts = (
+        (openers, True, winding),
+        (openers, False, winding),
+        (openers[:1], False, winding),
+        (openers, True, []),
+        (openers, False, []),
+        (openers[:1], False, []),
+    )
+    for openers_, with_support, winding_ in attempts:
+        items = fill(openers_, with_support, winding_)
         if items and (
-            request.focus == ANY_FOCUS
-            or any(request.focus.matches(pose) and section != "Arriving" for pose, section in items)
+            focus == ANY_FOCUS or any(focus.matches(pose) and section != "Arriving" for pose, section in items)
         ):
             break
     else:
         return Cannot(
-            f"The poses for “{request.focus.label}” that fit are too long for a practice this short.",
+            f"The poses for “{focus.label}” that fit are too long for a practice this short.",
             _suggestions(library, request, 0),
         )
 
     def planned(scale_: float) -> tuple[list[PlannedStep], int]:
         steps_ = [
-            PlannedStep(pose, *scaled_hold(pose, scale_), both_sides=pose.both_sides, section=section)
+            PlannedStep(pose, *scaled_hold(pose, min(scale_, cap(pose))), both_sides=pose.both_sides, section=section)
             for pose, section in items
         ]
         used_ = sum(step.seconds + TRANSITION_SECONDS * step.stops for step in steps_) + TRANSITION_SECONDS
         return steps_, total - used_
 
+    def cap(pose: PoseRecord) -> float:
+        """How far a pose's hold may grow: restful poses in a calm practice are there to be stayed in."""
+        return CALM_MAX_SCALE if focus.calm and pose.category in RESTFUL_HOLDS else MAX_SCALE
+
     def largest_scale(rest_at_least: int) -> float:
         """The longest holds that leave `rest_at_least` for the rest (holds round, so the rest only shrinks
         as the scale grows)."""
-        low, high = MIN_SCALE, MAX_SCALE
+        low, high = MIN_SCALE, CALM_MAX_SCALE if focus.calm else MAX_SCALE
         if planned(high)[1] >= rest_at_least:
             return high
         for _ in range(20):
@@ -422,11 +644,18 @@ def generate(library: Sequence[PoseRecord], request: Request) -> Practice | Cann
             low, high = (middle, high) if planned(middle)[1] >= rest_at_least else (low, middle)
         return low
 
-    scale = largest_scale(rest_target)
-    steps, rest = planned(scale)
-    if rest < rest_target:
-        scale = largest_scale(MIN_REST)
-        steps, rest = planned(scale)
+    def fitted() -> tuple[float, list[PlannedStep], int]:
+        scale_ = largest_scale(rest_target)
+        steps_, rest_ = planned(scale_)
+        if rest_ < rest_target:
+            scale_ = largest_scale(MIN_REST)
+            steps_, rest_ = planned(scale_)
+        return scale_, steps_, rest_
+
+    scale, steps, rest = fitted()
+    if rest > rest_max:
+        items = fill(openers, True, winding, once_more=True)
+        scale, steps, rest = fitted()
     used = total - rest
     if rest < MIN_REST:
         return Cannot(

@@ -1,4 +1,6 @@
-"""On the demo content, every level and focus makes a practice at 10, 20 and 45 minutes with only a mat."""
+"""On the demo content, every level and focus makes a practice at 10, 20 and 45 minutes with only a mat, and
+it reads as a teacher would have it: no pose twice in a row, a restful pose before the final rest, only
+restful poses for relaxation. `scripts/practice_samples.py` prints them to read in full."""
 
 import pytest
 
@@ -35,6 +37,15 @@ def test_every_level_and_focus_makes_a_practice_with_no_props(demo_library):
                     assert all(step.pose is None or not step.pose.props - {"yoga-mat"} for step in answer.steps)
                     focus_steps = [s for s in answer.steps if s.pose is not None and focus.matches(s.pose)]
                     assert focus_steps, (level, focus.slug, minutes)
+                    # What a teacher reading it would ask for, besides the rules.
+                    where = (level, focus.slug, minutes, seed)
+                    slugs = [step.pose.slug if step.pose else "rest" for step in answer.steps]
+                    assert all(a != b for a, b in zip(slugs, slugs[1:], strict=False)), (where, slugs)
+                    before_rest = answer.steps[-2].pose
+                    assert before_rest.category in generator.CALM_CATEGORIES, (where, slugs)
+                    if focus.calm:
+                        kinds = {step.pose.category for step in answer.steps if step.pose}
+                        assert kinds <= generator.CALM_CATEGORIES, (where, slugs)
     assert not failures
     assert made == len(Level.values) * len(foci()) * len(LENGTHS) * 3
 

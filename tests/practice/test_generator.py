@@ -195,3 +195,116 @@ def test_a_warm_up_comes_before_and_a_cool_down_after():
         slugs = [step.pose.slug for step in answer.steps if step.pose]
         if "cobra" in slugs:
             assert slugs.index("sphinx") < slugs.index("cobra") < len(slugs) - 1 - slugs[::-1].index("child")
+
+
+def test_no_pose_comes_twice_in_a_row_and_a_calm_focus_keeps_to_restful_poses():
+    """Over generated libraries: the same pose never follows itself (that is one hold), and a practice for a
+    calm focus (relaxation) holds only restful poses, apart from the warm-ups and cool-downs they name."""
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(library=libraries(), request=requests)
+    def check(library, request):
+        answer = generator.generate(library, request)
+        if isinstance(answer, Cannot):
+            return
+        ids = [step.pose.id if step.pose else None for step in answer.steps]
+        assert all(a != b for a, b in zip(ids, ids[1:], strict=False)), ids
+        if request.focus.calm:
+            poses = [step.pose for step in answer.steps if step.pose is not None]
+            linked = {pose.warm_up for pose in poses} | {pose.cool_down for pose in poses}
+            for pose in poses:
+                assert pose.category in generator.CALM_CATEGORIES or pose.id in linked, pose
+
+    check()
+
+
+def _plain_library(kinds: dict[str, int]) -> list[PoseRecord]:
+    """Poses without warm-up or cool-down links, `count` of each kind (category), named after it, held for
+    20 to 50 seconds."""
+    poses = []
+    for category, count in kinds.items():
+        for n in range(count):
+            poses.append(
+                PoseRecord(
+                    id=len(poses) + 1,
+                    slug=f"{category}-{n}",
+                    name=f"{category} {n}",
+                    category=category,
+                    hold_kind="seconds",
+                    hold_value=20 + 10 * (n % 4),
+                    muscles=frozenset({"glutes"}) if category == "hip-openers" else frozenset(),
+                )
+            )
+    return poses
+
+
+def _focus(slug):
+    return generator.Focus(slug, *generator.FOCUS_GROUPS[slug])
+
+
+def test_relaxation_is_made_of_restful_poses_only():
+    library = _plain_library({"restorative": 3, "seated": 4, "tabletop": 3, "standing": 8, "core": 6, "backbends": 5})
+    for minutes in (10, 20, 45):
+        for seed in range(10):
+            answer = generator.generate(library, Request(minutes, "beginner", _focus("relaxation"), seed=seed))
+            assert isinstance(answer, Practice), answer
+            kinds = {step.pose.category for step in answer.steps if step.pose}
+            assert kinds <= generator.CALM_CATEGORIES, (minutes, seed, kinds)
+
+
+def test_the_poses_leading_up_to_a_focus_come_from_near_it_first():
+    """Hips: standing poses and forward bends (near) lead up to it before backbends and core (far) do, and
+    no one kind fills the time while another waits."""
+    library = _plain_library(
+        {"seated": 2, "hip-openers": 3, "standing": 6, "forward-bends": 4, "backbends": 8, "core": 8}
+    )
+    for minutes in (20, 45):
+        for seed in range(10):
+            answer = generator.generate(library, Request(minutes, "beginner", _focus("hips"), seed=seed))
+            assert isinstance(answer, Practice), answer
+            used = {step.pose.slug for step in answer.steps if step.pose}
+            near = {pose.slug for pose in library if pose.category in ("standing", "forward-bends")}
+            far = {pose.slug for pose in library if pose.category in ("backbends", "core")}
+            if used & far:
+                assert near <= used, (minutes, seed, sorted(near - used))
+            building = [s.pose.category for s in answer.steps if s.section == "Building up"]
+            if len(building) >= 4:
+                assert max(building.count(kind) for kind in set(building)) <= len(building) / 2 + 1, building
+
+
+def test_a_practice_climbs_to_standing_comes_down_to_the_floor_and_winds_down_before_the_rest():
+    library = _plain_library(
+        {"seated": 3, "restorative": 3, "twists": 2, "tabletop": 3, "core": 3, "standing": 5, "backbends": 4}
+    )
+    for focus in (_focus("back"), _focus("balance"), _focus("core"), generator.ANY_FOCUS):
+        for minutes in (10, 20, 45):
+            for seed in range(5):
+                answer = generator.generate(library, Request(minutes, "beginner", focus, seed=seed))
+                assert isinstance(answer, Practice), answer
+                steps = answer.steps[:-1]
+                heights = [(step.section, generator.height(step.pose)) for step in steps]
+                building = [h for section, h in heights if section == "Building up"]
+                assert building == sorted(building), (focus.slug, minutes, seed, heights)
+                peak = [h for section, h in heights if section.startswith(("Focus", "Toward"))]
+                assert peak == sorted(peak, reverse=True), (focus.slug, minutes, seed, heights)
+                last = steps[-1].pose
+                assert last.category in generator.CALM_CATEGORIES and generator.height(last) <= 1, heights
+
+
+def test_a_run_of_poses_of_one_kind_shares_its_cool_down():
+    library = [
+        PoseRecord(id=1, slug="easy", name="Easy", category="seated", hold_kind="seconds", hold_value=60),
+        PoseRecord(id=2, slug="child", name="Child", category="restorative", hold_kind="seconds", hold_value=60),
+        *(
+            PoseRecord(id=10 + n, slug=f"bend-{n}", name=f"Bend {n}", category="backbends", cool_down=2)
+            for n in range(4)
+        ),
+    ]
+    answer = generator.generate(library, Request(10, "beginner", _focus("back"), seed=3))
+    assert isinstance(answer, Practice), answer
+    slugs = [step.pose.slug for step in answer.steps if step.pose]
+    bends = [i for i, slug in enumerate(slugs) if slug.startswith("bend-")]
+    assert len(bends) >= 2
+    # Between the first and the last backbend of the focus, no Child's Pose: it comes once, after them.
+    assert "child" not in slugs[bends[0] : bends[-1]], slugs
+    assert "child" in slugs[bends[-1] :]
