@@ -108,6 +108,7 @@ export function everything() {
     favourites: favourites(),
     practice_log: practiceLog(),
     saved_for_offline: savedRoutines(),
+    building: read("yogasite:building", ""),
   };
 }
 
@@ -119,4 +120,6 @@ export function clearAll() {
     if (key.startsWith(PREFIX)) keys.push(key);
   }
   keys.forEach((key) => localStorage.removeItem(key));
+  // The practice being built is also in the builder's own cookie, for its pages without a script.
+  document.cookie = "practice_build=; path=/practice/build/; max-age=0; samesite=lax";
 }

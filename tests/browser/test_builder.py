@@ -90,9 +90,12 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     expect(page).to_have_url(re.compile(r"\?s=1\.mountain~8b\.cobra~90s\.tree~6b~l$"))
 
     # Dragging by the handle.
+    # Every step in the window, so that the drag needs no scrolling on the way.
+    page.set_viewport_size({"width": 1280, "height": 2000})
     page.locator("[data-step]").nth(2).locator("[data-handle]").drag_to(
         page.locator("[data-step]").nth(0), target_position={"x": 40, "y": 8}
     )
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert titles(page) == ["Tree", "Mountain", "Cobra"]
     expect(page).to_have_url(re.compile(r"\?s=1\.tree~6b~l\.mountain~8b\.cobra~90s$"))
     shared = page.url
@@ -125,6 +128,15 @@ def test_build_by_hand_reorder_share_and_play(page, browser, live_server, demo, 
     # The first browser still has its own.
     page.goto(f"{live_server.url}/practice/build/")
     assert titles(page) == ["Tree", "Mountain", "Cobra"]
+
+    # "Clear all" on My practice forgets it, cookie and all.
+    page.goto(f"{live_server.url}/practice/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all").click()
+    expect(page.locator("[data-status]")).to_have_text("Everything was removed from this browser.")
+    page.goto(f"{live_server.url}/practice/build/")
+    expect(page.locator("[data-empty]")).to_be_visible()
+    assert titles(page) == []
 
 
 def test_the_builder_works_without_javascript(browser, live_server, demo, screenshot):
