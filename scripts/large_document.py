@@ -13,9 +13,16 @@ from pathlib import Path
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 
 
-def large_document(poses: int) -> dict:
-    """The demo document with generated poses added until it holds `poses` poses."""
+def large_document(poses: int, *, pictures: bool = True) -> dict:
+    """The demo document with generated poses added until it holds `poses` poses (without any
+    picture if not `pictures`)."""
     document = json.loads((DEMO / "content.json").read_text())
+    if not pictures:
+        for kind in ("poses", "routines"):
+            for record in document[kind]:
+                record.pop("images", None)
+        for author in document["authors"]:
+            author.pop("image", None)
     originals = document["poses"]
     generated = []
     for number in range(max(0, poses - len(originals))):
@@ -27,11 +34,12 @@ def large_document(poses: int) -> dict:
     return document
 
 
-def write(poses: int, target: Path) -> Path:
+def write(poses: int, target: Path, *, pictures: bool = True) -> Path:
     """Write the document to `target`, with the demo pictures beside it; returns `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(DEMO / "images", target.parent / "images", dirs_exist_ok=True)
-    target.write_text(json.dumps(large_document(poses), ensure_ascii=False))
+    if pictures:
+        shutil.copytree(DEMO / "images", target.parent / "images", dirs_exist_ok=True)
+    target.write_text(json.dumps(large_document(poses, pictures=pictures), ensure_ascii=False))
     return target
 
 
