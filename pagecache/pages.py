@@ -29,9 +29,16 @@ reaches its time (`SCHEDULED` names the querysets and fields that hold such time
 The writer gives the tags a new version at once and again when its transaction commits; a
 render that overlaps a commit is not stored (the "epoch" moves with every change), so a page
 rendered from the old rows can never be stored under the new versions.
+
+While the cache cannot be reached (Redis down or too slow), pages are rendered without it and
+changes are saved as usual; the process tries the cache again every few seconds, and the first
+time it reaches it again it gives every page a new version ("all"), so that no change made
+meanwhile, whose new versions could not be written, leaves a stale page behind.
 """
 
 import hashlib
+import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -79,8 +86,100 @@ SCHEDULED = [
 ]
 
 
-def cache():
-    return caches[settings.PAGE_CACHE_ALIAS]
+log = logging.getLogger(__name__)
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # the page cache in memory needs no Redis
+    RedisError = OSError
+UNREACHABLE = (RedisError, OSError)
+# After a failed call the cache is left alone this long (pages are rendered without it), then tried again.
+RETRY_SECONDS = 5.0
+# At most one warning in this long while the cache stays unreachable.
+WARN_EVERY = 300.0
+
+
+class _Outage:
+    """This process's view of whether the cache can be reached."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.down = False
+        self.retry_at = 0.0
+        self.warned_at: float | None = None
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.down = True
+            self.retry_at = now + RETRY_SECONDS
+            warn = self.warned_at is None or now - self.warned_at >= WARN_EVERY
+            if warn:
+                self.warned_at = now
+        if warn:
+            log.warning(
+                "The page cache cannot be reached (%s: %s): pages are rendered without it and it is tried "
+                "again every %d s.",
+                type(error).__name__,
+                error,
+                RETRY_SECONDS,
+            )
+
+    def skipping(self) -> bool:
+        return self.down and time.monotonic() < self.retry_at
+
+
+_outage = _Outage()
+
+
+class _Guarded:
+    """The cache as this module uses it: while it cannot be reached, reads find nothing and writes are
+    dropped, instead of failing the request or the save that uses it."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def _call(self, method: str, *args, default=None, **kwargs):
+        if _outage.skipping():
+            return default
+        try:
+            if _outage.down:
+                self._recover()
+            return getattr(self.backend, method)(*args, **kwargs)
+        except UNREACHABLE as error:
+            _outage.failed(error)
+            return default
+
+    def _recover(self) -> None:
+        # Versions that could not be written while the cache was away may have left pages stored
+        # under versions that are still current: every page goes.
+        token = _token()
+        self.backend.set_many({EPOCH: token, TAG + EVERYTHING: token}, timeout=None)
+        _recent.clear()
+        _outage.down = False
+        _outage.warned_at = None
+        log.warning("The page cache can be reached again: every page will be rendered anew.")
+
+    def get_many(self, keys):
+        return self._call("get_many", keys, default={})
+
+    def set(self, key, value, timeout):
+        self._call("set", key, value, timeout)
+
+    def set_many(self, values, timeout):
+        self._call("set_many", values, timeout=timeout)
+
+    def add(self, key, value, timeout):
+        return self._call("add", key, value, timeout=timeout, default=False)
+
+
+def cache() -> _Guarded:
+    return _Guarded(caches[settings.PAGE_CACHE_ALIAS])
+
+
+def available() -> bool:
+    """False while the cache is known to be unreachable (it is tried again after RETRY_SECONDS)."""
+    return not _outage.skipping()
 
 
 def _token() -> str:
@@ -182,6 +281,8 @@ def store(
 ) -> Entry | None:
     """Keep a freshly rendered page under the versions of the tags it showed, unless a change
     landed while it was being rendered; returns what was stored."""
+    if not available():
+        return None
     versions = _versions(tags | {EVERYTHING}, epoch=lookup.epoch, check_epoch=True)
     if versions is None:
         return None

@@ -5,7 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from poses.views import HOME
 from routines import timing
@@ -39,6 +39,7 @@ def _routine(practice: generator.Practice):
     return routine, decorate(routine, steps)
 
 
+@require_safe
 def practice_new(request):
     """The form; with parameters, the practice they make (a seed is added to the address when missing)."""
     context = {"breadcrumbs": [HOME, ("A practice made to measure", None)]}
@@ -85,6 +86,7 @@ def _practice_or_404(data):
     return practice
 
 
+@require_safe
 def practice_cheatsheet(request):
     """The practice on one printable page, like a routine's cheat sheet."""
     practice = _practice_or_404(request.GET)
@@ -105,10 +107,12 @@ def _played(token):
     return routine, timing.expand_stops(routine, steps)
 
 
+@require_safe
 def practice_play_start(request, token):
     return redirect(reverse("practice:new_play", args=[token, 1]))
 
 
+@require_safe
 def practice_play(request, token, number):
     """The routine player, walking through the practice the token names."""
     routine, stops = _played(token)
@@ -123,6 +127,7 @@ def practice_play(request, token, number):
     )
 
 
+@require_safe
 def practice_offline(request, token):
     """What "Save for offline" stores for the practice the token names: its page, cheat sheet, every player
     stop, the finish screen, the pictures and the player's files."""
@@ -139,6 +144,7 @@ def practice_offline(request, token):
     )
 
 
+@require_safe
 def practice_play_finish(request, token):
     routine, _ = _played(token)
     context = {
@@ -161,6 +167,7 @@ def practice_save(request):
     return redirect(reverse("admin:routines_routine_change", args=[saved.pk]))
 
 
+@require_safe
 def my_practice(request):
     """The practitioner's own record. It lives in their browser: the page is the same for everyone and
     its script fills it in from local storage; nothing about it is sent to the server."""

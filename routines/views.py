@@ -522,6 +522,7 @@ def _image_urls(image) -> list[str]:
     return urls
 
 
+@require_safe
 def player_offline(request, slug):
     """What "Save for offline" stores for a routine: its page, cheat sheet, every player stop, the
     finish screen, the pictures they show and the files the player runs on."""

@@ -58,8 +58,8 @@ class Editor(threading.Thread):
         self.stop_event, self.commits, self.errors, self.toggles = stop, [], [], 0
 
     def run(self):
-        from poses import services
         from poses.models import Pose
+        from workflow import publishing
 
         n = 0
         while not self.stop_event.is_set():
@@ -71,9 +71,9 @@ class Editor(threading.Thread):
                 self.commits.append((time.monotonic(), n))
                 other = Pose.objects.get(slug=TOGGLED)
                 if other.status == "published":
-                    services.unpublish_poses(poses=[other])
+                    publishing.unpublish(obj=other, user=None)
                 else:
-                    services.publish_poses(poses=[other])
+                    publishing.publish(obj=other, user=None)
                 self.toggles += 1
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 self.errors.append(repr(exc))

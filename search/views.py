@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from common.seo import absolute_url
 from poses.models import Category, Muscle, Pose
@@ -36,6 +37,7 @@ def clean_query(raw: str) -> str:
     return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY]
 
 
+@require_safe
 def search(request):
     """/search/?q=: poses, routines and muscles that match, each group best first. When nothing
     matches: the nearest names and the categories to browse."""

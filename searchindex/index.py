@@ -96,6 +96,16 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 def _write(documents: list[Document]) -> None:
     if not documents:
         return
+    rows, words = entry_rows(documents)
+    write_rows(rows, spelling_rows(words))
+
+
+ENTRY_COLUMNS = ["kind", "object_id", "field", "name", "position", "length", "word", "sort"]
+
+
+def entry_rows(documents: list[Document]) -> tuple[list[tuple], set[str]]:
+    """The index's rows for these documents (columns ENTRY_COLUMNS, the object id second) and the words
+    they use. Only reads: an import computes them before its write transaction."""
     synonyms = _synonyms()
     rows, words = [], set()
     for document in documents:
@@ -118,8 +128,13 @@ def _write(documents: list[Document]) -> None:
                     )
                     words.add(word)
                 number += 1
-    _insert(Entry, ["kind", "object_id", "field", "name", "position", "length", "word", "sort"], rows)
-    _learn(words)
+    return rows, words
+
+
+def write_rows(entries: list[tuple], spellings: list[tuple]) -> None:
+    """Insert rows made by `entry_rows` and `spelling_rows` (the entries of those objects must be gone)."""
+    _insert(Entry, ENTRY_COLUMNS, entries)
+    _insert(Spelling, ["variant", "word"], spellings, ignore_conflicts=True)
 
 
 def _insert(model, columns: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
@@ -135,18 +150,20 @@ def _insert(model, columns: list[str], rows: list[tuple], *, ignore_conflicts: b
             cursor.executemany(sql, chunk)
 
 
-def _learn(words: set[str]) -> None:
-    """Add new words to the typo vocabulary (numbers have no typos worth finding)."""
+def spelling_rows(words: set[str]) -> list[tuple]:
+    """Rows that add the new ones of `words` to the typo vocabulary (numbers have no typos worth
+    finding). Only reads; a word added meanwhile by someone else is skipped when written."""
     words = sorted(word for word in words if not word.isdigit())
+    rows = []
     for chunk in _chunks(words):
         known = set(Spelling.objects.filter(variant__in=chunk, word__in=chunk).values_list("word", flat=True))
-        rows = [
+        rows += [
             (variant, word)
             for word in chunk
             if word not in known
             for variant in sorted(deletions(word, tolerance(len(word))))
         ]
-        _insert(Spelling, ["variant", "word"], rows, ignore_conflicts=True)
+    return rows
 
 
 def reindex_names(*texts: str) -> None:

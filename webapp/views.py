@@ -3,12 +3,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 # The light theme's background and accent, as site.css has them.
 BACKGROUND = "#f7f4ee"
 THEME = "#2f6650"
 
 
+@require_safe
 @cache_control(max_age=3600, public=True)
 def manifest(request):
     """The web app manifest: what a phone needs to put the site on its home screen."""
@@ -36,6 +38,7 @@ def manifest(request):
     return response
 
 
+@require_safe
 @cache_control(no_cache=True)
 def service_worker(request):
     """The service worker, served from the root so that its scope covers every page. Always checked
@@ -45,6 +48,7 @@ def service_worker(request):
     return response
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says."""
     return redirect(static("icons/favicon.ico"), permanent=True)

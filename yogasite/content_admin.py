@@ -24,6 +24,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from workflow.exchange import can_exchange_content
 
@@ -153,6 +154,7 @@ def _context(request, **values) -> dict:
     return {**admin.site.each_context(request), "title": "Import a content document", **values}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_view(request):
     """Upload → preview (nothing written) → confirm → import."""
     if not can_exchange_content(request.user):
@@ -224,6 +226,7 @@ def _ids(value: str) -> list[int]:
     return [int(part) for part in value.split(",") if part.strip().isdigit()]
 
 
+@require_safe
 def export_view(request):
     """A zip of the whole site, or of ?poses=1,2&routines=3 with what they need, that import_content takes."""
     if not can_exchange_content(request.user):

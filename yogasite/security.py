@@ -1,7 +1,7 @@
 """Security headers that Django has no setting for, and the client address for login throttling."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
 
 
 def _permissions_policy(policy: dict[str, list[str]]) -> str:
@@ -44,3 +44,45 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None):
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     context = {**admin.site.each_context(request), "title": "Too many failed logins", "minutes": minutes}
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+def allowed_methods(view) -> list[str] | None:
+    """The methods `view` answers, as it declares them: a class-based view's handlers, or the list given
+    to require_http_methods (require_safe, require_GET, require_POST) on it or on a view it wraps.
+    None when it declares nothing."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        methods = [method.upper() for method in view_class.http_method_names if hasattr(view_class, method)]
+        # View.setup() answers HEAD with get() on each request; the class itself has no head().
+        if "GET" in methods and "HEAD" not in methods:
+            methods.insert(methods.index("GET") + 1, "HEAD")
+        return methods
+    layer, seen = view, set()
+    while layer is not None and id(layer) not in seen:
+        seen.add(id(layer))
+        code, cells = getattr(layer, "__code__", None), getattr(layer, "__closure__", None)
+        if code is not None and cells:
+            # require_http_methods keeps its list in the closure of the function it returns.
+            names = dict(zip(code.co_freevars, cells, strict=False))
+            if "request_method_list" in names:
+                return list(names["request_method_list"].cell_contents)
+        layer = getattr(layer, "__wrapped__", None)
+    return None
+
+
+class AllowedMethodsMiddleware:
+    """Answers a method that the view does not serve with 405 and its Allow header, before anything else
+    looks at the request (placed before CsrfViewMiddleware, which would refuse a PUT or DELETE with
+    403 for lack of a token, hiding that the page never answers it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        methods = allowed_methods(view_func)
+        if methods is None or request.method in methods:
+            return None
+        return HttpResponseNotAllowed(methods)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -11,7 +12,7 @@ from typing import TextIO
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -23,6 +24,8 @@ from poses.services import POSE_PARTS
 from routines import search as routine_search
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
+from searchindex import index as search_index
+from searchindex.models import Entry
 from workflow.activity import record as record_activity
 from workflow.models import Activity
 from workflow.roles import can_publish
@@ -56,6 +59,8 @@ class Counts:
 @dataclass
 class ImportResult:
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+    # How long the database's write transaction lasted (SQLite's one write lock is held that long).
+    write_seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
@@ -161,20 +166,28 @@ def import_document(*, path: Path, progress: TextIO | None = None, user=None) ->
     pending = media.begin(wanted) if wanted else None
     try:
         pictures = _store_images(plans, written, report)
+        # Everything that can be worked out before writing is (objects, checks, rows, search index
+        # entries): on SQLite the write transaction holds the database's one write lock, and an
+        # editor's save waits for it.
+        prepared = _prepare(plans, pictures, report)
+        started = time.monotonic()
         # The transaction is opened here rather than by a decorator, so that a failed commit
         # also removes the pictures stored above.
         with transaction.atomic():
-            _write(plans, pictures, report)
+            _write(plans, prepared, pictures, report)
             if pending:
                 pending.delete()
             if any(plan.changed for plan in plans.values()):
                 # Rows are written in bulk, without the models' signals: every cached page goes.
                 caching.invalidate("all")
+        write_seconds = time.monotonic() - started
     except BaseException:
         images.delete_quietly(written)
         media.forget(pending)
         raise
-    result = ImportResult(counts={kind: plans[kind].counts() for kind in KINDS})
+    result = ImportResult(counts={kind: plans[kind].counts() for kind in KINDS}, write_seconds=write_seconds)
+    if progress is not None and any(len(getattr(document, kind)) > PROGRESS_FROM for kind in KINDS):
+        progress.write(f"database written in one transaction of {write_seconds:.1f} s\n")
     if result.changed:
         summary = ", ".join(
             f"{kind}: {c.created} created, {c.updated} updated"
@@ -316,29 +329,87 @@ def _image(model, image: ImageRecord, pictures: dict[str, _Picture], **owner):
     )
 
 
-# --- writing -------------------------------------------------------------------------------
+# --- preparing, outside the write transaction ------------------------------------------------
 
 
-def _write(plans: dict[str, _Plan], pictures: dict[str, _Picture], progress: _Progress) -> None:
+@dataclass
+class _Rows:
+    """Rows for a plain INSERT or UPDATE, prepared before the transaction. A value that is a model
+    instance stands for its primary key, which a row created in the same import only gets when it
+    is written; `late` lists the columns that may hold one."""
+
+    sql: str
+    rows: list[list] = field(default_factory=list)
+    late: tuple[int, ...] = ()
+
+    def resolve(self) -> None:
+        """Put the primary keys of the objects in `late` columns in their place."""
+        for row in self.rows:
+            for column in self.late:
+                if isinstance(value := row[column], models.Model):
+                    row[column] = value.pk
+
+    def execute(self) -> None:
+        self.resolve()
+        with connection.cursor() as cursor:
+            for start in range(0, len(self.rows), WRITE_BATCH):
+                cursor.executemany(self.sql, self.rows[start : start + WRITE_BATCH])
+
+
+WRITE_BATCH = 5000
+
+
+def _insert_sql(model, columns: list[str]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
+def _insert_rows(model, objects: list) -> _Rows:
+    """INSERT rows for unsaved `objects` of `model`, their foreign keys kept as the objects they point at."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    late = tuple(i for i, f in enumerate(fields) if f.is_relation)
+    return _Rows(_insert_sql(model, [f.column for f in fields]), [_values(obj, fields) for obj in objects], late)
+
+
+def _values(obj, fields) -> list:
+    values = []
+    for f in fields:
+        if f.is_relation:
+            value = getattr(obj, f.attname)
+            values.append(getattr(obj, f.name) if value is None else value)
+        else:
+            values.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    return values
+
+
+@dataclass
+class _Prepared:
+    references: dict[str, tuple[list, list]]  # kind: (new objects, changed objects)
+    new_poses: list = field(default_factory=list)
+    pose_inserts: _Rows | None = None
+    pose_updates: _Rows | None = None
+    written_poses: list = field(default_factory=list)  # (pose, record)
+    new_tags: list = field(default_factory=list)
+    pose_rows: list[_Rows] = field(default_factory=list)
+    links: list = field(default_factory=list)  # (pose, warm-up pose or None, cool-down pose or None)
+    index_entries: _Rows | None = None
+    index_spellings: list = field(default_factory=list)
+
+
+def _prepare(plans: dict[str, _Plan], pictures: dict[str, _Picture], progress: _Progress) -> _Prepared:
+    """The objects and rows the import writes, checked, with only reads of the database."""
+    prepared = _Prepared(references={})
+    known = {}
     for kind, model in stored.REFERENCE_MODELS.items():
-        _write_references(model, plans[kind])
-    _write_authors(plans["authors"], pictures)
-    _write_poses(plans["poses"], pictures, progress)
-    _write_routines(plans["routines"], pictures, progress)
-    _index_for_search(plans)
+        new, changed = _prepare_references(model, plans[kind])
+        prepared.references[kind] = (new, changed)
+        known[model] = {item.slug: item for item in new + changed}
+    _prepare_poses(prepared, plans["poses"], pictures, known, progress)
+    return prepared
 
 
-def _index_for_search(plans: dict[str, _Plan]) -> None:
-    """The bulk writes send no signals: index what changed for search (a routine is found by its poses' names)."""
-    changed = {kind: [record.slug for record, _ in plans[kind].changed] for kind in ("muscles", "poses", "routines")}
-    muscle_ids = _ids(stored.REFERENCE_MODELS["muscles"], changed["muscles"]).values()
-    pose_ids = list(_ids(Pose, changed["poses"]).values())
-    routine_ids = {*_ids(Routine, changed["routines"]).values(), *routine_search.using(pose_ids)}
-    pose_search.refresh(muscles=muscle_ids, poses=pose_ids)
-    routine_search.refresh(routine_ids)
-
-
-def _write_references(model, plan: _Plan) -> None:
+def _prepare_references(model, plan: _Plan) -> tuple[list, list]:
     new = [model(slug=r.slug, name=r.name, description=r.description) for r in plan.created]
     changed = []
     for record, item in plan.updated:
@@ -346,8 +417,162 @@ def _write_references(model, plan: _Plan) -> None:
         changed.append(item)
     for item in new + changed:
         item.full_clean(validate_unique=False, validate_constraints=False)
-    model.objects.bulk_create(new)
-    model.objects.bulk_update(changed, ["name", "description"])
+    return new, changed
+
+
+def _by_slug(model, slugs, known: dict) -> dict:
+    """The objects of `model` with these slugs: those the import writes, else those in the database."""
+    slugs = {slug for slug in slugs if slug}
+    found = {item.slug: item for item in model.objects.filter(slug__in=slugs - known.keys())} if slugs else {}
+    return {**found, **{slug: item for slug, item in known.items() if slug in slugs}}
+
+
+def _publication_time(record, now):
+    return record.published_at or (now if record.status == Status.PUBLISHED else None)
+
+
+POSE_FIELDS = [
+    "name",
+    "sanskrit_name",
+    "summary",
+    "category",
+    "level",
+    "warm_up_note",
+    "cool_down_note",
+    "sides",
+    "hold_kind",
+    "hold_value",
+    "video_url",
+    "status",
+    "published_at",
+    "search_names",
+    "updated_at",
+]
+
+
+def _prepare_poses(
+    prepared: _Prepared, plan: _Plan, pictures: dict[str, _Picture], known: dict, progress: _Progress
+) -> None:
+    changed = plan.changed
+    if not changed:
+        return
+    now = timezone.now()
+    categories = _by_slug(Category, {record.category for record, _ in changed}, known.get(Category, {}))
+    old = []
+    for batch in progress.batches(changed, "saving poses"):
+        for record, current in batch:
+            pose = current or Pose(slug=record.slug)
+            pose.name, pose.sanskrit_name, pose.summary = record.name, record.sanskrit_name, record.summary
+            pose.category = categories.get(record.category)
+            pose.level, pose.video_url, pose.status = record.level, record.video_url, record.status
+            pose.warm_up_note, pose.cool_down_note = record.warm_up_note, record.cool_down_note
+            pose.sides, pose.hold_kind, pose.hold_value = record.sides, record.hold_kind, record.hold_value
+            pose.published_at = _publication_time(record, now)
+            pose.refresh_search_names(other_names=list(record.other_names))
+            pose.updated_at = now
+            pose.full_clean(
+                exclude=["category", "warm_up", "cool_down"], validate_unique=False, validate_constraints=False
+            )
+            (old if current else prepared.new_poses).append(pose)
+            prepared.written_poses.append((pose, record))
+    if prepared.new_poses:
+        prepared.pose_inserts = _insert_rows(Pose, prepared.new_poses)
+    if old:
+        fields = [Pose._meta.get_field(name) for name in POSE_FIELDS]
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        prepared.pose_updates = _Rows(f"UPDATE {quote(Pose._meta.db_table)} SET {columns} WHERE id = %s")
+        prepared.pose_updates.rows = [[*_values(pose, fields), pose.pk] for pose in old]
+        prepared.pose_updates.late = tuple(i for i, f in enumerate(fields) if f.is_relation)
+    prepared.pose_rows = _pose_part_rows(prepared, pictures, known)
+    # Warm-ups and cool-downs may name poses that come later in the document: linked once all exist.
+    written = prepared.written_poses
+    targets = _by_slug(Pose, {slug for _, r in written for slug in (r.warm_up, r.cool_down)}, {})
+    targets.update((pose.slug, pose) for pose, _ in written)
+    prepared.links = [(pose, targets.get(r.warm_up), targets.get(r.cool_down)) for pose, r in written]
+    # What poses.search indexes a pose by, taken from the records; the object id is the pose itself,
+    # whose primary key a new pose only gets when it is written.
+    documents = [
+        search_index.Document(
+            kind=pose_search.POSE,
+            object_id=pose,
+            names=[pose.name, pose.sanskrit_name],
+            other_names=list(record.other_names),
+            text=[pose.summary],
+        )
+        for pose, record in written
+    ]
+    entries, words = search_index.entry_rows(documents)
+    prepared.index_entries = _Rows("", [list(row) for row in entries], late=(1,))
+    prepared.index_spellings = search_index.spelling_rows(words)
+
+
+def _pose_part_rows(prepared: _Prepared, pictures: dict[str, _Picture], known: dict) -> list[_Rows]:
+    written = prepared.written_poses
+    equipment = _by_slug(Equipment, {slug for _, record in written for slug in record.equipment}, known[Equipment])
+    muscle_model = stored.REFERENCE_MODELS["muscles"]
+    muscles = _by_slug(
+        muscle_model, {slug for _, r in written for slug in (*r.primary, *r.secondary)}, known[muscle_model]
+    )
+    through = Pose.equipment.through
+    parts = defaultdict(list)
+    for pose, record in written:
+        for name, model in stored.POSE_TEXTS:
+            parts[model] += [model(pose=pose, position=i, text=text) for i, text in enumerate(getattr(record, name))]
+        parts[PoseOtherName] += [PoseOtherName(pose=pose, position=i, name=n) for i, n in enumerate(record.other_names)]
+        parts[PoseFAQ] += [
+            PoseFAQ(pose=pose, position=i, question=question, answer=answer)
+            for i, (question, answer) in enumerate(record.faqs)
+        ]
+        for role, slugs in ((PoseMuscle.Role.PRIMARY, record.primary), (PoseMuscle.Role.SECONDARY, record.secondary)):
+            parts[PoseMuscle] += [
+                PoseMuscle(pose=pose, muscle=muscles[slug], role=role, position=i) for i, slug in enumerate(slugs)
+            ]
+        parts[PoseImage] += [
+            _image(PoseImage, image, pictures, position=i, pose=pose) for i, image in enumerate(record.images)
+        ]
+        parts[through] += [through(pose=pose, equipment=equipment[slug]) for slug in record.equipment]
+    rows = [_insert_rows(model, objects) for model, objects in parts.items() if objects]
+    names = {name for _, record in written for name in record.tags}
+    if names:
+        tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+        prepared.new_tags = [Tag(name=name) for name in sorted(names - tags.keys())]
+        tags.update((tag.name, tag) for tag in prepared.new_tags)
+        tagged = Pose.tags.through
+        content_type = ContentType.objects.get_for_model(Pose)
+        columns = [tagged._meta.get_field(name).column for name in ("content_type", "object_id", "tag")]
+        rows.append(
+            _Rows(
+                _insert_sql(tagged, columns),
+                [[content_type.pk, pose, tags[name]] for pose, record in written for name in record.tags],
+                late=(1, 2),
+            )
+        )
+    return rows
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _write(plans: dict[str, _Plan], prepared: _Prepared, pictures: dict[str, _Picture], progress: _Progress) -> None:
+    for kind, model in stored.REFERENCE_MODELS.items():
+        new, changed = prepared.references[kind]
+        model.objects.bulk_create(new)
+        model.objects.bulk_update(changed, ["name", "description"])
+    _write_authors(plans["authors"], pictures)
+    _write_poses(prepared)
+    _write_routines(plans["routines"], pictures, progress)
+    _index_for_search(plans, prepared)
+
+
+def _index_for_search(plans: dict[str, _Plan], prepared: _Prepared) -> None:
+    """The bulk writes send no signals: index what changed for search (a routine is found by its poses' names)."""
+    changed = {kind: [record.slug for record, _ in plans[kind].changed] for kind in ("muscles", "routines")}
+    muscle_ids = _ids(stored.REFERENCE_MODELS["muscles"], changed["muscles"]).values()
+    pose_ids = [pose.pk for pose, _ in prepared.written_poses]
+    routine_ids = {*_ids(Routine, changed["routines"]).values(), *routine_search.using(pose_ids)}
+    pose_search.refresh(muscles=muscle_ids)
+    routine_search.refresh(routine_ids)
 
 
 def _write_authors(plan: _Plan, pictures: dict[str, _Picture]) -> None:
@@ -374,105 +599,71 @@ def _ids(model, slugs) -> dict[str, int]:
     return dict(model.objects.filter(slug__in=slugs).values_list("slug", "id")) if slugs else {}
 
 
-def _publication_time(record, now):
-    return record.published_at or (now if record.status == Status.PUBLISHED else None)
-
-
-POSE_FIELDS = [
-    "name",
-    "sanskrit_name",
-    "summary",
-    "category",
-    "level",
-    "warm_up_note",
-    "cool_down_note",
-    "sides",
-    "hold_kind",
-    "hold_value",
-    "video_url",
-    "status",
-    "published_at",
-    "search_names",
-    "updated_at",
-]
-
-
-def _write_poses(plan: _Plan, pictures: dict[str, _Picture], progress: _Progress) -> None:
-    changed = plan.changed
-    if not changed:
+def _write_poses(prepared: _Prepared) -> None:
+    """Only writes, in bulk: everything was prepared before the transaction."""
+    if not prepared.written_poses:
         return
-    now = timezone.now()
-    category_ids = _ids(Category, {record.category for record, _ in changed})
-    written: list[tuple[Pose, object]] = []
-    # Bulk queries, a batch at a time: a thousand poses take seconds, not minutes.
-    for batch in progress.batches(changed, "saving poses"):
-        new, old = [], []
-        for record, current in batch:
-            pose = current or Pose(slug=record.slug)
-            pose.name, pose.sanskrit_name, pose.summary = record.name, record.sanskrit_name, record.summary
-            pose.category_id = category_ids.get(record.category)
-            pose.level, pose.video_url, pose.status = record.level, record.video_url, record.status
-            pose.warm_up_note, pose.cool_down_note = record.warm_up_note, record.cool_down_note
-            pose.sides, pose.hold_kind, pose.hold_value = record.sides, record.hold_kind, record.hold_value
-            pose.published_at = _publication_time(record, now)
-            pose.refresh_search_names(other_names=list(record.other_names))
-            pose.updated_at = now
-            pose.full_clean(
-                exclude=["category", "warm_up", "cool_down"], validate_unique=False, validate_constraints=False
-            )
-            (old if current else new).append(pose)
-            written.append((pose, record))
-        Pose.objects.bulk_create(new)
-        Pose.objects.bulk_update(old, POSE_FIELDS)
-        _clear_pose_parts([pose.pk for pose in old])
-        _create_pose_parts(written[-len(batch) :], pictures)
-    # Warm-ups and cool-downs may name poses that came later in the document: link once all exist.
-    pose_ids = _ids(Pose, {slug for _, r in written for slug in (r.warm_up, r.cool_down)})
-    linked = []
-    for pose, record in written:
-        links = pose_ids.get(record.warm_up), pose_ids.get(record.cool_down)
-        # Only rows whose links change: an UPDATE of thousands of rows holds the write lock for long.
-        if links != (pose.warm_up_id, pose.cool_down_id):
-            pose.warm_up_id, pose.cool_down_id = links
-            linked.append(pose)
-    Pose.objects.bulk_update(linked, ["warm_up", "cool_down"])
+    if prepared.pose_inserts is not None:
+        prepared.pose_inserts.execute()
+        _note_ids(Pose, prepared.new_poses)
+    if prepared.pose_updates is not None:
+        prepared.pose_updates.execute()
+        _clear_pose_parts([row[-1] for row in prepared.pose_updates.rows])
+    for tag in prepared.new_tags:
+        tag.save()  # Tag.save() makes a unique slug
+    for rows in prepared.pose_rows:
+        rows.execute()
+    # Only rows whose links change: an UPDATE of thousands of rows holds the write lock for long.
+    links = _Rows(
+        f"UPDATE {connection.ops.quote_name(Pose._meta.db_table)} SET warm_up_id = %s, cool_down_id = %s WHERE id = %s"
+    )
+    for pose, warm_up, cool_down in prepared.links:
+        ids = (warm_up.pk if warm_up else None, cool_down.pk if cool_down else None)
+        if ids != (pose.warm_up_id, pose.cool_down_id):
+            pose.warm_up_id, pose.cool_down_id = ids
+            links.rows.append([*ids, pose.pk])
+    links.execute()
+    poses = [pose for pose, _ in prepared.written_poses]
+    for start in range(0, len(poses), search_index.BATCH):
+        ids = [pose.pk for pose in poses[start : start + search_index.BATCH]]
+        Entry.objects.filter(kind=pose_search.POSE, object_id__in=ids).delete()
+    prepared.index_entries.resolve()
+    search_index.write_rows(prepared.index_entries.rows, prepared.index_spellings)
+
+
+def _note_ids(model, objects: list) -> None:
+    """Give objects just written with a plain INSERT their primary keys, found by their slugs."""
+    by_slug = {item.slug: item for item in objects}
+    slugs = list(by_slug)
+    for start in range(0, len(slugs), search_index.BATCH):
+        for slug, pk in model.objects.filter(slug__in=slugs[start : start + search_index.BATCH]).values_list(
+            "slug", "pk"
+        ):
+            item = by_slug[slug]
+            item.pk = pk
+            item._state.adding, item._state.db = False, connection.alias
 
 
 def _clear_pose_parts(pose_ids: list[int]) -> None:
+    """Plain DELETEs of the parts of these poses. Without the models' signals, which would load every
+    row and note a change for each: the import lets every cached page go once, and indexes itself."""
     if not pose_ids:
         return
-    for model in POSE_PARTS:
-        model.objects.filter(pose_id__in=pose_ids).delete()
-    Pose.equipment.through.objects.filter(pose_id__in=pose_ids).delete()
-    _clear_tags(Pose, pose_ids)
+    for model in (*POSE_PARTS, Pose.equipment.through):
+        _delete(model, "pose", pose_ids)
+    tagged = Pose.tags.through
+    _delete(tagged, "object_id", pose_ids, content_type=ContentType.objects.get_for_model(Pose).pk)
 
 
-def _create_pose_parts(written: list[tuple[Pose, object]], pictures: dict[str, _Picture]) -> None:
-    equipment_ids = _ids(Equipment, {slug for _, record in written for slug in record.equipment})
-    muscle_ids = _ids(
-        stored.REFERENCE_MODELS["muscles"], {slug for _, r in written for slug in (*r.primary, *r.secondary)}
-    )
-    through = Pose.equipment.through
-    parts = defaultdict(list)
-    for pose, record in written:
-        for name, model in stored.POSE_TEXTS:
-            parts[model] += [model(pose=pose, position=i, text=text) for i, text in enumerate(getattr(record, name))]
-        parts[PoseOtherName] += [PoseOtherName(pose=pose, position=i, name=n) for i, n in enumerate(record.other_names)]
-        parts[PoseFAQ] += [
-            PoseFAQ(pose=pose, position=i, question=question, answer=answer)
-            for i, (question, answer) in enumerate(record.faqs)
-        ]
-        for role, slugs in ((PoseMuscle.Role.PRIMARY, record.primary), (PoseMuscle.Role.SECONDARY, record.secondary)):
-            parts[PoseMuscle] += [
-                PoseMuscle(pose=pose, muscle_id=muscle_ids[slug], role=role, position=i) for i, slug in enumerate(slugs)
-            ]
-        parts[PoseImage] += [
-            _image(PoseImage, image, pictures, position=i, pose=pose) for i, image in enumerate(record.images)
-        ]
-        parts[through] += [through(pose_id=pose.pk, equipment_id=equipment_ids[slug]) for slug in record.equipment]
-    for model, objects in parts.items():
-        model.objects.bulk_create(objects)
-    _create_tags(Pose, written)
+def _delete(model, field_name: str, ids: list[int], **equal) -> None:
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(field_name).column)
+    conditions = [f"{quote(model._meta.get_field(name).column)} = %s" for name in equal]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), search_index.BATCH):
+            chunk = ids[start : start + search_index.BATCH]
+            where = " AND ".join([*conditions, f"{column} IN ({', '.join(['%s'] * len(chunk))})"])
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}", [*equal.values(), *chunk])
 
 
 def _clear_tags(model, ids: list[int]) -> None:

@@ -81,6 +81,55 @@ def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+def documented_limits() -> list[tuple[str, str]]:
+    """The document's limits as (field, limit), from the constants and model lengths the checks below
+    use: README.md's table under "Content documents" is this list (a test compares them)."""
+
+    def characters(limit: int) -> str:
+        return f"{limit:,} characters"
+
+    def length(model, name: str) -> str:
+        return characters(_max_length(model, name))
+
+    return [
+        ("every `slug`", characters(SLUG_LIMIT)),
+        ("`name` of a muscle, prop or category", length(Muscle, "name")),
+        ("`name` of an author", length(Author, "name")),
+        ("pose `name`", length(Pose, "name")),
+        ("pose `sanskrit_name`", length(Pose, "sanskrit_name")),
+        ("each of a pose's `other_names`", length(PoseOtherName, "name")),
+        ("pose `summary`", length(Pose, "summary")),
+        ("`note` of a pose's `warm_up`", length(Pose, "warm_up_note")),
+        ("`note` of a pose's `cool_down`", length(Pose, "cool_down_note")),
+        ("`question` of a pose's `faqs`", length(PoseFAQ, "question")),
+        ("each of `tags`", length(Tag, "name")),
+        ("pose `video_url`", length(Pose, "video_url")),
+        ("`alt` of an image", length(PoseImage, "alt")),
+        ("`caption` of an image", length(PoseImage, "caption")),
+        ("`credit` of an image", length(PoseImage, "credit")),
+        ("routine `title`", length(Routine, "title")),
+        ("routine `summary`", length(Routine, "summary")),
+        ("routine `video_url`", length(Routine, "video_url")),
+        ("`title` of a section", length(RoutineStep, "section_title")),
+        ("`title` of a step", length(RoutineStep, "title")),
+        ("any other text (descriptions, bio, steps, tips, answers, body, instructions, …)", characters(TEXT_LIMIT)),
+        ("items in one list inside a record (steps, images, tags, …)", f"{LIST_LIMIT:,}"),
+        ("nesting of lists and objects", f"{DEPTH_LIMIT} levels"),
+        ("any number", f"{DIGITS_LIMIT} digits; no NaN or Infinity"),
+        ("`hold` in `seconds` or `breaths`", f"{HOLD_MIN} to {HOLD_MAX:,}"),
+        ("step `repetitions`", f"{REPETITIONS_MIN} to {REPETITIONS_MAX}"),
+        ("routine `breath_seconds`", f"{BREATH_MIN} to {BREATH_MAX}"),
+        ("routine `transition_seconds`", f"{TRANSITION_MIN} to {TRANSITION_MAX}"),
+        ("NUL character (`\\u0000`)", "refused in any text or key"),
+    ]
+
+
+def limits_table() -> str:
+    """`documented_limits()` as the Markdown table README.md shows."""
+    lines = ["| field | limit |", "|---|---|"]
+    return "\n".join([*lines, *(f"| {field} | {limit} |" for field, limit in documented_limits())])
+
+
 class ContentUnreadable(Exception):
     """The file is missing or is not JSON: one message, nothing else could be checked."""
 

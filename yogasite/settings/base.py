@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: a method the view does not serve is a 405, not a 403 for a missing token.
+    "yogasite.security.AllowedMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -196,6 +198,11 @@ def cache_from_env() -> dict:
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yogasite"),
             "TIMEOUT": 24 * 3600,
+            # A Redis that is down or stuck must not hold requests: pages are then rendered without it.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 1.0)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 1.0)),
+            },
         }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yogasite", "TIMEOUT": 24 * 3600}
 
