@@ -4,12 +4,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 import searchindex.query
 
 # Status is imported from here by the rest of the site.
-from workflow.models import Publishable, PublishableQuerySet, Status  # noqa: F401
+from workflow.models import Publishable, PublishableQuerySet, Status, public_now  # noqa: F401
 
 from . import images
 from .text import fold
@@ -88,6 +89,15 @@ class Category(ReferenceItem):
 RELATED_CANDIDATES = 300
 
 
+def _public_ids(candidates, *, exclude=frozenset()) -> list[int]:
+    """The ids of the published poses among `candidates` (a few hundred at most), read by their
+    primary key. Visibility is checked here rather than in SQL: SQLite would answer the combined
+    query by walking every published pose along the visibility index."""
+    now = timezone.now()
+    rows = candidates.order_by().values_list("pk", "status", "published_at", "unpublish_at")
+    return sorted(pk for pk, *fields in rows if pk not in exclude and public_now(*fields, now))
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_listing(self):
         """What a pose card needs: category and the main image, without a query per card."""
@@ -162,33 +172,30 @@ class PoseQuerySet(PublishableQuerySet):
         return poses
 
     def related_to(self, pose: "Pose", *, limit: int = 6):
-        """Other poses in the same category or sharing tags, most in common first."""
+        """Other published poses in the same category or sharing tags, most in common first, as `self`
+        loads them (`Pose.objects.for_listing()`, say: visibility is checked here)."""
         tag_ids = [tag.pk for tag in pose.tags.all()]
         # Candidates are bounded (the newest few hundred of each kind) so that the count below does
         # not run over every pose of a large category or tag.
         shared_tags = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
         shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        candidates = Q(pk__in=shared_tags)
         if pose.category_id:
-            newest = self.filter(category_id=pose.category_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-            in_category = Q(pk__in=newest)
+            newest = Pose.objects.filter(category_id=pose.category_id).order_by("-pk").values("pk")
+            candidates |= Q(pk__in=newest[:RELATED_CANDIDATES])
             # A constant (no category) must not reach GROUP BY, where PostgreSQL reads it as a column number.
             shared = shared + models.Case(
                 models.When(category_id=pose.category_id, then=1), default=0, output_field=models.IntegerField()
             )
-        else:
-            in_category = Q(pk__in=[])
-        return (
-            self.exclude(pk=pose.pk)
-            .filter(in_category | Q(pk__in=shared_tags))
-            .annotate(shared=shared)
-            .order_by("-shared", "name")[:limit]
-        )
+        ids = _public_ids(Pose.objects.filter(candidates), exclude={pose.pk})
+        return self.filter(pk__in=ids).annotate(shared=shared).order_by("-shared", "name")[:limit]
 
     def same_muscles_other_equipment(self, pose: "Pose", *, exclude=(), limit: int = 6):
-        """Poses that work the same primary muscles as `pose` but need a different set of props, most
-        primary muscles in common first. With two primary muscles or more, sharing just one is not
-        "the same muscles" (a seated pose that holds the back up is not another backbend). Poses in
-        `exclude` (those already offered as related) are left out."""
+        """Published poses that work the same primary muscles as `pose` but need a different set of
+        props, most primary muscles in common first, as `self` loads them (see `related_to`). With two
+        primary muscles or more, sharing just one is not "the same muscles" (a seated pose that holds
+        the back up is not another backbend). Poses in `exclude` (those already offered as related)
+        are left out."""
         primary = [pm.muscle_id for pm in pose.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
         if not primary:
             return self.none()
@@ -203,10 +210,9 @@ class PoseQuerySet(PublishableQuerySet):
             .order_by("-pose_id")
             .values("pose_id")[:RELATED_CANDIDATES]
         )
+        ids = _public_ids(Pose.objects.filter(pk__in=sharing), exclude={pose.pk, *(other.pk for other in exclude)})
         candidates = (
-            self.exclude(pk=pose.pk)
-            .exclude(pk__in=[other.pk for other in exclude])
-            .filter(pk__in=sharing)
+            self.filter(pk__in=ids)
             .annotate(
                 muscles_shared=models.Subquery(
                     shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
