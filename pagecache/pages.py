@@ -149,7 +149,8 @@ def look_up(request) -> Lookup:
     epoch = found.get(EPOCH)
     if epoch is None:
         # A fresh cache: start an epoch, so that pages stored from now on can be checked by it.
-        cache().add(EPOCH, _token(), timeout=None)
+        token = _token()
+        epoch = token if cache().add(EPOCH, token, timeout=None) else cache().get(EPOCH)
     lookup = Lookup(key=key, epoch=epoch, schedule=found.get(SCHEDULE), entry=None)
     entry = found.get(key)
     if entry is None or _expired(entry.expires):
@@ -230,7 +231,11 @@ def store(
 def next_scheduled_change(epoch: str | None, schedule: dict | None) -> float | None:
     """The next time (a Unix timestamp) at which scheduled content appears or disappears, or None.
     Kept in the cache until the next change to any content."""
+    global _last_schedule
     now = time.time()
+    # What this process worked out last (a value and the page showing it are stored in one request).
+    if schedule is None or schedule["epoch"] != epoch:
+        schedule = _last_schedule
     if schedule is not None and schedule["epoch"] == epoch and (schedule["at"] is None or schedule["at"] > now):
         return schedule["at"]
     after = _aware(now)
@@ -243,8 +248,12 @@ def next_scheduled_change(epoch: str | None, schedule: dict | None) -> float | N
     row = ContentType.objects.filter(pk=ContentType.objects.get_for_model(Pose).pk).annotate(**soonest)
     moments = row.values_list(*soonest).first() or ()
     at = min((moment.timestamp() for moment in moments if moment is not None), default=None)
-    cache().set(SCHEDULE, {"epoch": epoch, "at": at}, TIMEOUT)
+    _last_schedule = {"epoch": epoch, "at": at}
+    cache().set(SCHEDULE, _last_schedule, TIMEOUT)
     return at
+
+
+_last_schedule: dict | None = None
 
 
 def _aware(timestamp: float) -> datetime:
