@@ -1,11 +1,14 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 import searchindex.query
 
@@ -89,13 +92,23 @@ class Category(ReferenceItem):
 RELATED_CANDIDATES = 300
 
 
-def _public_ids(candidates, *, exclude=frozenset()) -> list[int]:
-    """The ids of the published poses among `candidates` (a few hundred at most), read by their
-    primary key. Visibility is checked here rather than in SQL: SQLite would answer the combined
-    query by walking every published pose along the visibility index."""
+# What a candidate row carries: its id and what says whether visitors may see it.
+CANDIDATE_FIELDS = ("pk", "status", "published_at", "unpublish_at")
+
+
+def _public_ids(*candidates, exclude=frozenset()) -> list[int]:
+    """The ids of the published poses among rows of CANDIDATE_FIELDS (a few hundred at most).
+    Visibility is checked here rather than in SQL: SQLite would answer a query that filters on it
+    by walking every published pose along the visibility index."""
     now = timezone.now()
-    rows = candidates.order_by().values_list("pk", "status", "published_at", "unpublish_at")
-    return sorted(pk for pk, *fields in rows if pk not in exclude and public_now(*fields, now))
+    return sorted({pk for rows in candidates for pk, *fields in rows if pk not in exclude and public_now(*fields, now)})
+
+
+def _count(rows, by: str = "pose_id") -> models.Expression:
+    """How many of `rows` (filtered on the outer pose through `by`) there are, as a subquery: a join
+    grouped over the candidates would have PostgreSQL hash a whole table."""
+    counted = rows.order_by().values(by).annotate(n=models.Count("pk")).values("n")[:1]
+    return Coalesce(models.Subquery(counted), 0)
 
 
 class PoseQuerySet(PublishableQuerySet):
@@ -175,19 +188,23 @@ class PoseQuerySet(PublishableQuerySet):
         """Other published poses in the same category or sharing tags, most in common first, as `self`
         loads them (`Pose.objects.for_listing()`, say: visibility is checked here)."""
         tag_ids = [tag.pk for tag in pose.tags.all()]
-        # Candidates are bounded (the newest few hundred of each kind) so that the count below does
-        # not run over every pose of a large category or tag.
-        shared_tags = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-        shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-        candidates = Q(pk__in=shared_tags)
+        # Candidates are bounded (the newest few hundred of each kind), read along an index each, so
+        # that the counts below do not run over every pose of a large category or tag.
+        tagged = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values_list(*CANDIDATE_FIELDS)
+        in_category = Pose.objects.filter(category_id=pose.category_id).order_by("-pk").values_list(*CANDIDATE_FIELDS)
+        ids = _public_ids(
+            tagged[:RELATED_CANDIDATES] if tag_ids else (),
+            in_category[:RELATED_CANDIDATES] if pose.category_id else (),
+            exclude={pose.pk},
+        )
+        pose_type = ContentType.objects.get_for_model(Pose)
+        outer = models.OuterRef("pk")
+        tag_rows = TaggedItem.objects.filter(content_type=pose_type, object_id=outer, tag_id__in=tag_ids)
+        shared = _count(tag_rows, by="object_id")
         if pose.category_id:
-            newest = Pose.objects.filter(category_id=pose.category_id).order_by("-pk").values("pk")
-            candidates |= Q(pk__in=newest[:RELATED_CANDIDATES])
-            # A constant (no category) must not reach GROUP BY, where PostgreSQL reads it as a column number.
             shared = shared + models.Case(
                 models.When(category_id=pose.category_id, then=1), default=0, output_field=models.IntegerField()
             )
-        ids = _public_ids(Pose.objects.filter(candidates), exclude={pose.pk})
         return self.filter(pk__in=ids).annotate(shared=shared).order_by("-shared", "name")[:limit]
 
     def same_muscles_other_equipment(self, pose: "Pose", *, exclude=(), limit: int = 6):
@@ -200,33 +217,31 @@ class PoseQuerySet(PublishableQuerySet):
         if not primary:
             return self.none()
         props = [item.pk for item in pose.equipment.all()]
-        shared_primary = PoseMuscle.objects.filter(
-            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
-        )
         # Candidates are bounded (the newest few hundred sharing a primary muscle) so that the counts
         # below do not run over every pose that works a common muscle.
         sharing = (
             PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary)
             .order_by("-pose_id")
-            .values("pose_id")[:RELATED_CANDIDATES]
+            .values_list("pose_id", flat=True)[:RELATED_CANDIDATES]
         )
-        ids = _public_ids(Pose.objects.filter(pk__in=sharing), exclude={pose.pk, *(other.pk for other in exclude)})
+        # Their ids first, then the poses by primary key: joined in one query, the poses would be read
+        # for every row of a common muscle before the newest few hundred are kept.
+        rows = Pose.objects.filter(pk__in=list(sharing)).values_list(*CANDIDATE_FIELDS)
+        ids = _public_ids(rows, exclude={pose.pk, *(other.pk for other in exclude)})
+        shared_primary = PoseMuscle.objects.filter(
+            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
+        )
+        through = Pose.equipment.through.objects.filter(pose_id=models.OuterRef("pk"))
         candidates = (
             self.filter(pk__in=ids)
-            .annotate(
-                muscles_shared=models.Subquery(
-                    shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
-                props_total=models.Count("equipment", distinct=True),
-            )
+            .annotate(muscles_shared=_count(shared_primary), props_total=_count(through))
             .filter(muscles_shared__gte=min(2, len(primary)))
         )
         if props:
             # Sets differ when the other pose lacks one of ours or has one we don't.
-            candidates = candidates.annotate(
-                props_shared=models.Count("equipment", filter=Q(equipment__in=props), distinct=True)
-            ).filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
+            candidates = candidates.annotate(props_shared=_count(through.filter(equipment_id__in=props))).filter(
+                Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared"))
+            )
         else:
             candidates = candidates.filter(props_total__gt=0)
         return candidates.prefetch_related("equipment").order_by("-muscles_shared", "name")[:limit]
