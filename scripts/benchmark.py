@@ -42,6 +42,9 @@ PAGES = [
 ]
 SCALES = (100, 1000, 10000)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Warm requests take a few milliseconds: this many times --requests makes each warm measurement
+# last about a second, long enough not to fall on a single burst of other work on the machine.
+WARM_SCALE = 5
 
 
 def free_port() -> int:
@@ -214,12 +217,12 @@ class Site:
     def __exit__(self, *exc):
         stop_server(self.server)
 
-    def throughput(self, label: str) -> dict:
+    def throughput(self, label: str, scale: int = 1) -> dict:
         path = self.urls[label]
         for _ in range(3):  # fills the cache (warm) and the workers' own caches
             get(self.port, path)
         a = self.args
-        return measure(self.server, self.port, path, a.requests, a.concurrency, a.max_seconds)
+        return measure(self.server, self.port, path, a.requests * scale, a.concurrency, a.max_seconds)
 
     def server_time(self, label: str) -> dict:
         """One request at a time: the latency is the server's time for the page."""
@@ -236,8 +239,8 @@ def warm_run(site: "Site", rounds: int) -> dict:
     for label, _ in PAGES:
         pairs = []
         for _ in range(rounds):
-            floor = site.throughput("static file")
-            pairs.append({**site.throughput(label), "floor": floor["rps"]})
+            floor = site.throughput("static file", scale=WARM_SCALE)
+            pairs.append({**site.throughput(label, scale=WARM_SCALE), "floor": floor["rps"]})
         pairs.sort(key=lambda run: run["rps"] / run["floor"])
         runs[label] = pairs[len(pairs) // 2]
     return runs
@@ -284,7 +287,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--max-seconds", type=float, default=8, help="time limit per page (default 8)")
-    parser.add_argument("--rounds", type=int, default=3, help="warm measurements of each page (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="warm measurements of each page (default 5)")
     parser.add_argument("--base", default="2981496", help="commit whose pose page CPU is compared ('' to skip)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
@@ -312,7 +315,8 @@ def main() -> int:
                         scale[size] = {label: site.server_time(label) for label, _ in PAGES}
 
         print(f"\ngunicorn, {args.workers} workers, production settings, SQLite; {args.concurrency} client threads,")
-        print(f"up to {args.requests} requests per page; cold = page cache off, warm = page cache on (Redis).")
+        print(f"up to {args.requests} requests per page cold, {args.requests * WARM_SCALE} warm;")
+        print("cold = page cache off, warm = page cache on (Redis).")
         print(f"Warm: the median of {args.rounds} rounds of (static file, page).")
         print("CPU = the workers' CPU time per request; floor = the static file, warm, measured just before each page")
         for name, runs in results.items():
