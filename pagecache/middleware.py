@@ -1,6 +1,10 @@
 """HTTP side of the page cache: serve anonymous GETs of cacheable views from the shared cache,
 gzip them, give them an ETag and CDN-friendly Cache-Control, answer conditional GETs with 304;
-and mark everything an editor sees (signed in, or the admin) private, no-store and noindex."""
+and mark everything an editor sees (signed in, or the admin) private, no-store and noindex.
+
+The middleware stands near the top of the stack (after security and static files): a stored page
+is answered before sessions, CSRF, authentication, messages, URL resolving and the view, with
+the headers the rest of the stack gave it when it was rendered (CSP, framing, permissions)."""
 
 import hashlib
 import re
@@ -18,6 +22,12 @@ from . import pages
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Below this, gzip costs more than it saves.
 MIN_GZIP_BYTES = 200
+# Headers this middleware writes itself on every copy it serves, or that must never be shared.
+OWN_HEADERS = frozenset(
+    {"content-type", "content-length", "content-encoding", "etag", "cache-control", "vary", "set-cookie", "expires"}
+)
+# Never in the cache: the admin, and what WhiteNoise or the web server serve.
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/")
 
 
 class PageCacheMiddleware:
@@ -25,6 +35,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if self._may_share(request) and settings.PAGE_CACHE:
+            lookup = pages.look_up(request)
+            if lookup.entry is not None:
+                return self._respond(request, lookup.entry)
+            request._page_cache_lookup = lookup
         try:
             response = self.get_response(request)
         finally:
@@ -39,23 +54,22 @@ class PageCacheMiddleware:
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in ("GET", "HEAD") or cache_tags_of(view_func) is None:
-            return None
+    @staticmethod
+    def _may_share(request) -> bool:
         # Anyone with a session may be an editor, who sees drafts and banners: never the shared copy.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(SKIPPED_PREFIXES)
+        )
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if cache_tags_of(view_func) is None or not self._may_share(request):
             return None
         request._page_cache_public = True
-        if not settings.PAGE_CACHE:
-            return None
-        lookup = pages.look_up(request)
-        if lookup.entry is not None:
-            # Served as stored: __call__ must not take this response for a fresh page and compress it again.
-            request._page_cache_public = False
-            return self._respond(request, lookup.entry)
-        request._page_cache_lookup = lookup
-        request._page_cache_shown, request._page_cache_noting = start_noting()
-        request._page_cache_declared = cache_tags_of(view_func)
+        if getattr(request, "_page_cache_lookup", None) is not None:
+            request._page_cache_shown, request._page_cache_noting = start_noting()
+            request._page_cache_declared = cache_tags_of(view_func)
         return None
 
     @staticmethod
@@ -69,12 +83,19 @@ class PageCacheMiddleware:
         body = response.content
         gzipped = compress_string(body) if len(body) >= MIN_GZIP_BYTES else None
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-        entry = pages.Entry(body, gzipped, response["Content-Type"], etag, {}, None)
+        headers = tuple((name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS)
+        entry = pages.Entry(body, gzipped, response["Content-Type"], etag, {}, None, headers)
         lookup = getattr(request, "_page_cache_lookup", None)
-        if lookup is not None:
+        if lookup is not None and hasattr(request, "_page_cache_shown"):
             tags = set(request._page_cache_shown) | set(request._page_cache_declared)
             stored = pages.store(
-                lookup, body=body, gzipped=gzipped, content_type=entry.content_type, etag=etag, tags=tags
+                lookup,
+                body=body,
+                gzipped=gzipped,
+                content_type=entry.content_type,
+                etag=etag,
+                tags=tags,
+                headers=headers,
             )
             entry = stored or entry
         return self._respond(request, entry, response)
@@ -85,6 +106,8 @@ class PageCacheMiddleware:
         use_gzip = entry.gzipped is not None and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         if response is None:
             response = HttpResponse(content_type=entry.content_type)
+            for name, value in getattr(entry, "headers", ()):
+                response[name] = value
         response.content = entry.gzipped if use_gzip else entry.body
         if use_gzip:
             response["Content-Encoding"] = "gzip"

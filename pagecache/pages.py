@@ -41,7 +41,7 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -191,7 +191,9 @@ def _token() -> str:
 
 @dataclass
 class Entry:
-    """A stored page: its body, gzipped body, type and ETag, and the tag versions it was built on."""
+    """A stored page: its body, gzipped body, type, ETag and the headers the site's middleware gave
+    it (CSP, framing, permissions), the tag versions it was built on, and the epoch at which those
+    versions were last seen current."""
 
     body: bytes
     gzipped: bytes | None
@@ -199,6 +201,8 @@ class Entry:
     etag: str
     versions: dict[str, str]
     expires: float | None
+    headers: tuple[tuple[str, str], ...] = ()
+    epoch: str | None = None
 
     def expires_in(self, now: float) -> int:
         return settings.PAGE_CACHE_MAX_AGE if self.expires is None else max(0, int(self.expires - now))
@@ -218,29 +222,53 @@ def page_key(request) -> str:
     return PAGE + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
-# Pages this process served lately, by key: checking one against the shared versions takes one
-# round-trip to the cache instead of two. Bounded; emptied when full.
+# Pages this process served lately, by key: while nothing changed anywhere (the epoch stands
+# still) one is served after reading the epoch alone. Bounded; emptied when full.
 _recent: dict[str, Entry] = {}
 RECENT_PAGES = 500
 
 
 def look_up(request) -> Lookup:
-    """The stored page for this request if it is still current: one cache round-trip for a page this
-    process served lately, at most two otherwise."""
+    """The stored page for this request if it is still current. Every change moves the epoch
+    together with its tags (one MSET), so a page whose epoch is the current one is current without
+    reading its tags: one small read for a page this process served lately, one read of the page
+    otherwise; its tags are read only when something changed since."""
     key = page_key(request)
     recent = _recent.get(key)
-    if recent is not None:
+    if recent is not None and not _expired(recent.expires):
+        epoch = cache().get(EPOCH)
+        if epoch is not None and epoch == recent.epoch:
+            return Lookup(key=key, epoch=epoch, schedule=None, entry=recent)
         found = cache().get_many([EPOCH, SCHEDULE, *(TAG + tag for tag in recent.versions)])
         if _matches(recent.versions, recent.expires, found):
+            _remember_locally(key, _seen_at(recent, found.get(EPOCH)))
             return Lookup(key=key, epoch=found.get(EPOCH), schedule=found.get(SCHEDULE), entry=recent)
         _recent.pop(key, None)
     found = cache().get_many([key, EPOCH, SCHEDULE])
-    lookup = Lookup(key=key, epoch=found.get(EPOCH), schedule=found.get(SCHEDULE), entry=None)
+    epoch = found.get(EPOCH)
+    if epoch is None:
+        # A fresh cache: start an epoch, so that pages stored from now on can be checked by it.
+        token = _token()
+        epoch = token if cache().add(EPOCH, token, timeout=None) else cache().get(EPOCH)
+    lookup = Lookup(key=key, epoch=epoch, schedule=found.get(SCHEDULE), entry=None)
     entry = found.get(key)
-    if entry is not None and _current(entry.versions, entry.expires):
-        lookup.entry = entry
-        _remember_locally(key, entry)
+    if entry is None or _expired(entry.expires):
+        return lookup
+    if (epoch is not None and epoch == getattr(entry, "epoch", None)) or _current(entry.versions, entry.expires):
+        lookup.entry = _seen_at(entry, epoch)
+        _remember_locally(key, lookup.entry)
     return lookup
+
+
+def _expired(expires: float | None) -> bool:
+    return expires is not None and expires <= time.time()
+
+
+def _seen_at(entry: Entry, epoch: str | None) -> Entry:
+    """The entry, known current at `epoch`."""
+    if epoch is not None and getattr(entry, "epoch", None) != epoch:
+        entry = replace(entry, epoch=epoch)
+    return entry
 
 
 def _remember_locally(key: str, entry: Entry) -> None:
@@ -277,7 +305,14 @@ def _versions(tags: set[str], *, epoch: str | None, check_epoch: bool) -> dict[s
 
 
 def store(
-    lookup: Lookup, *, body: bytes, gzipped: bytes | None, content_type: str, etag: str, tags: set[str]
+    lookup: Lookup,
+    *,
+    body: bytes,
+    gzipped: bytes | None,
+    content_type: str,
+    etag: str,
+    tags: set[str],
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Entry | None:
     """Keep a freshly rendered page under the versions of the tags it showed, unless a change
     landed while it was being rendered; returns what was stored."""
@@ -287,7 +322,7 @@ def store(
     if versions is None:
         return None
     expires = next_scheduled_change(lookup.epoch, lookup.schedule)
-    entry = Entry(body, gzipped, content_type, etag, versions, expires)
+    entry = Entry(body, gzipped, content_type, etag, versions, expires, headers, lookup.epoch)
     timeout = TIMEOUT if expires is None else max(1, min(TIMEOUT, int(expires - time.time()) + 1))
     cache().set(lookup.key, entry, timeout)
     _remember_locally(lookup.key, entry)
@@ -297,7 +332,11 @@ def store(
 def next_scheduled_change(epoch: str | None, schedule: dict | None) -> float | None:
     """The next time (a Unix timestamp) at which scheduled content appears or disappears, or None.
     Kept in the cache until the next change to any content."""
+    global _last_schedule
     now = time.time()
+    # What this process worked out last (a value and the page showing it are stored in one request).
+    if schedule is None or schedule["epoch"] != epoch:
+        schedule = _last_schedule
     if schedule is not None and schedule["epoch"] == epoch and (schedule["at"] is None or schedule["at"] > now):
         return schedule["at"]
     after = _aware(now)
@@ -310,8 +349,12 @@ def next_scheduled_change(epoch: str | None, schedule: dict | None) -> float | N
     row = ContentType.objects.filter(pk=ContentType.objects.get_for_model(Pose).pk).annotate(**soonest)
     moments = row.values_list(*soonest).first() or ()
     at = min((moment.timestamp() for moment in moments if moment is not None), default=None)
-    cache().set(SCHEDULE, {"epoch": epoch, "at": at}, TIMEOUT)
+    _last_schedule = {"epoch": epoch, "at": at}
+    cache().set(SCHEDULE, _last_schedule, TIMEOUT)
     return at
+
+
+_last_schedule: dict | None = None
 
 
 def _aware(timestamp: float) -> datetime:

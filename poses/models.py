@@ -1,15 +1,19 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 import searchindex.query
 
 # Status is imported from here by the rest of the site.
-from workflow.models import Publishable, PublishableQuerySet, Status  # noqa: F401
+from workflow.models import Publishable, PublishableQuerySet, Status, public_now  # noqa: F401
 
 from . import images
 from .text import fold
@@ -88,6 +92,25 @@ class Category(ReferenceItem):
 RELATED_CANDIDATES = 300
 
 
+# What a candidate row carries: its id and what says whether visitors may see it.
+CANDIDATE_FIELDS = ("pk", "status", "published_at", "unpublish_at")
+
+
+def _public_ids(*candidates, exclude=frozenset()) -> list[int]:
+    """The ids of the published poses among rows of CANDIDATE_FIELDS (a few hundred at most).
+    Visibility is checked here rather than in SQL: SQLite would answer a query that filters on it
+    by walking every published pose along the visibility index."""
+    now = timezone.now()
+    return sorted({pk for rows in candidates for pk, *fields in rows if pk not in exclude and public_now(*fields, now)})
+
+
+def _count(rows, by: str = "pose_id") -> models.Expression:
+    """How many of `rows` (filtered on the outer pose through `by`) there are, as a subquery: a join
+    grouped over the candidates would have PostgreSQL hash a whole table."""
+    counted = rows.order_by().values(by).annotate(n=models.Count("pk")).values("n")[:1]
+    return Coalesce(models.Subquery(counted), 0)
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_listing(self):
         """What a pose card needs: category and the main image, without a query per card."""
@@ -162,65 +185,63 @@ class PoseQuerySet(PublishableQuerySet):
         return poses
 
     def related_to(self, pose: "Pose", *, limit: int = 6):
-        """Other poses in the same category or sharing tags, most in common first."""
+        """Other published poses in the same category or sharing tags, most in common first, as `self`
+        loads them (`Pose.objects.for_listing()`, say: visibility is checked here)."""
         tag_ids = [tag.pk for tag in pose.tags.all()]
-        # Candidates are bounded (the newest few hundred of each kind) so that the count below does
-        # not run over every pose of a large category or tag.
-        shared_tags = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-        shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        # Candidates are bounded (the newest few hundred of each kind), read along an index each, so
+        # that the counts below do not run over every pose of a large category or tag.
+        tagged = Pose.objects.filter(tags__in=tag_ids).order_by("-pk").values_list(*CANDIDATE_FIELDS)
+        in_category = Pose.objects.filter(category_id=pose.category_id).order_by("-pk").values_list(*CANDIDATE_FIELDS)
+        ids = _public_ids(
+            tagged[:RELATED_CANDIDATES] if tag_ids else (),
+            in_category[:RELATED_CANDIDATES] if pose.category_id else (),
+            exclude={pose.pk},
+        )
+        pose_type = ContentType.objects.get_for_model(Pose)
+        outer = models.OuterRef("pk")
+        tag_rows = TaggedItem.objects.filter(content_type=pose_type, object_id=outer, tag_id__in=tag_ids)
+        shared = _count(tag_rows, by="object_id")
         if pose.category_id:
-            newest = self.filter(category_id=pose.category_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-            in_category = Q(pk__in=newest)
-            # A constant (no category) must not reach GROUP BY, where PostgreSQL reads it as a column number.
             shared = shared + models.Case(
                 models.When(category_id=pose.category_id, then=1), default=0, output_field=models.IntegerField()
             )
-        else:
-            in_category = Q(pk__in=[])
-        return (
-            self.exclude(pk=pose.pk)
-            .filter(in_category | Q(pk__in=shared_tags))
-            .annotate(shared=shared)
-            .order_by("-shared", "name")[:limit]
-        )
+        return self.filter(pk__in=ids).annotate(shared=shared).order_by("-shared", "name")[:limit]
 
     def same_muscles_other_equipment(self, pose: "Pose", *, exclude=(), limit: int = 6):
-        """Poses that work the same primary muscles as `pose` but need a different set of props, most
-        primary muscles in common first. With two primary muscles or more, sharing just one is not
-        "the same muscles" (a seated pose that holds the back up is not another backbend). Poses in
-        `exclude` (those already offered as related) are left out."""
+        """Published poses that work the same primary muscles as `pose` but need a different set of
+        props, most primary muscles in common first, as `self` loads them (see `related_to`). With two
+        primary muscles or more, sharing just one is not "the same muscles" (a seated pose that holds
+        the back up is not another backbend). Poses in `exclude` (those already offered as related)
+        are left out."""
         primary = [pm.muscle_id for pm in pose.pose_muscles.all() if pm.role == PoseMuscle.Role.PRIMARY]
         if not primary:
             return self.none()
         props = [item.pk for item in pose.equipment.all()]
-        shared_primary = PoseMuscle.objects.filter(
-            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
-        )
         # Candidates are bounded (the newest few hundred sharing a primary muscle) so that the counts
         # below do not run over every pose that works a common muscle.
         sharing = (
             PoseMuscle.objects.filter(role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary)
             .order_by("-pose_id")
-            .values("pose_id")[:RELATED_CANDIDATES]
+            .values_list("pose_id", flat=True)[:RELATED_CANDIDATES]
         )
+        # Their ids first, then the poses by primary key: joined in one query, the poses would be read
+        # for every row of a common muscle before the newest few hundred are kept.
+        rows = Pose.objects.filter(pk__in=list(sharing)).values_list(*CANDIDATE_FIELDS)
+        ids = _public_ids(rows, exclude={pose.pk, *(other.pk for other in exclude)})
+        shared_primary = PoseMuscle.objects.filter(
+            pose_id=models.OuterRef("pk"), role=PoseMuscle.Role.PRIMARY, muscle_id__in=primary
+        )
+        through = Pose.equipment.through.objects.filter(pose_id=models.OuterRef("pk"))
         candidates = (
-            self.exclude(pk=pose.pk)
-            .exclude(pk__in=[other.pk for other in exclude])
-            .filter(pk__in=sharing)
-            .annotate(
-                muscles_shared=models.Subquery(
-                    shared_primary.values("pose_id").annotate(n=models.Count("pk")).values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
-                props_total=models.Count("equipment", distinct=True),
-            )
+            self.filter(pk__in=ids)
+            .annotate(muscles_shared=_count(shared_primary), props_total=_count(through))
             .filter(muscles_shared__gte=min(2, len(primary)))
         )
         if props:
             # Sets differ when the other pose lacks one of ours or has one we don't.
-            candidates = candidates.annotate(
-                props_shared=models.Count("equipment", filter=Q(equipment__in=props), distinct=True)
-            ).filter(Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared")))
+            candidates = candidates.annotate(props_shared=_count(through.filter(equipment_id__in=props))).filter(
+                Q(props_shared__lt=len(props)) | Q(props_total__gt=models.F("props_shared"))
+            )
         else:
             candidates = candidates.filter(props_total__gt=0)
         return candidates.prefetch_related("equipment").order_by("-muscles_shared", "name")[:limit]

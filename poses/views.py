@@ -55,15 +55,17 @@ class PoseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pose = self.object
-        published = Pose.objects.published().for_listing()
-        related = list(published.related_to(pose))
+        # Both pick published poses among a few hundred candidates by their ids; a visibility filter
+        # here would have SQLite walk every published pose instead.
+        listed = Pose.objects.for_listing()
+        related = list(listed.related_to(pose))
         crumbs = [HOME, poses_crumb()]
         if pose.category:
             crumbs.append((pose.category.name, pose.category.get_absolute_url()))
         context.update(
             warm_up=self._linked(pose.warm_up),
             cool_down=self._linked(pose.cool_down),
-            same_muscles=published.same_muscles_other_equipment(pose, exclude=related),
+            same_muscles=listed.same_muscles_other_equipment(pose, exclude=related),
             related=related,
             breadcrumbs=[*crumbs, (pose.name, None)],
             howto=howto_jsonld(self.request, pose),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -45,7 +46,10 @@ def _steps_queryset(*, equipment: bool):
 class RoutineQuerySet(PublishableQuerySet):
     def for_listing(self):
         """What a routine card needs: images, tags and the number of steps, in a fixed number of queries."""
-        return self.annotate(step_count=models.Count("steps")).prefetch_related(
+        # A subquery per card, not a join grouped over every routine before the page's few are picked.
+        steps = RoutineStep.objects.filter(routine=models.OuterRef("pk")).order_by().values("routine")
+        step_count = models.Subquery(steps.annotate(n=models.Count("pk")).values("n")[:1])
+        return self.annotate(step_count=Coalesce(step_count, 0)).prefetch_related(
             models.Prefetch("images", queryset=RoutineImage.objects.order_by("position", "pk")),
             "tags",
         )

@@ -35,6 +35,16 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+def public_now(status, published_at, unpublish_at, now) -> bool:
+    """What `public_q()` says of one row's fields, at `now`."""
+    return (
+        status == Status.PUBLISHED
+        and published_at is not None
+        and published_at <= now
+        and (unpublish_at is None or unpublish_at > now)
+    )
+
+
 class Publishable(models.Model):
     status = models.CharField(
         max_length=10,
@@ -67,13 +77,7 @@ class Publishable(models.Model):
 
     @property
     def is_public(self) -> bool:
-        now = timezone.now()
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= now
-            and (self.unpublish_at is None or self.unpublish_at > now)
-        )
+        return public_now(self.status, self.published_at, self.unpublish_at, timezone.now())
 
 
 class DraftQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from common.caching import cacheable
+from common.caching import cacheable, remember
 from common.seo import absolute_url
 from poses.models import Category, Pose
 from routines.models import Routine
@@ -28,14 +28,18 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def _categories_with_poses() -> list[Category]:
+    """Categories with their number of published poses (a count over the whole library)."""
+    published = public_q("poses__")
+    # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
+    categories = Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0)
+    return list(categories.order_by("name"))
+
+
 @require_safe
 @cacheable("list:poses", "list:routines")
 def home(request):
-    published = public_q("poses__")
-    # Meta.ordering does not apply to a query with GROUP BY, hence the explicit order_by.
-    categories = (
-        Category.objects.annotate(pose_count=Count("poses", filter=published)).filter(pose_count__gt=0).order_by("name")
-    )
+    categories = remember("home:categories", ("list:poses",), _categories_with_poses)
     featured = list(Pose.objects.published().for_listing().order_by("-published_at", "name")[:8])
     routines = list(Routine.objects.published().for_listing().order_by("-published_at", "title")[:3])
     return render(request, "home.html", {"categories": categories, "featured": featured, "routines": routines})

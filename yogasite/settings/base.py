@@ -56,6 +56,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that a visitor's page from the cache does not need (sessions, CSRF,
+    # authentication, messages, the view): a stored page is answered here, with the headers the
+    # middleware below gave it when it was rendered.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF: a method the view does not serve is a 405, not a 403 for a missing token.
@@ -67,8 +71,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "yogasite.security.PermissionsPolicyMiddleware",
     "workflow.busy.BusyDatabaseMiddleware",
-    # Inside the middleware that adds headers, so that a page served from the cache gets them too.
-    "pagecache.middleware.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,7 +196,7 @@ def cache_from_env() -> dict:
     url = os.environ.get("REDIS_URL")
     if url:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yogasite"),
             "TIMEOUT": 24 * 3600,
