@@ -160,6 +160,9 @@ class _Guarded:
         _outage.warned_at = None
         log.warning("The page cache can be reached again: every page will be rendered anew.")
 
+    def get(self, key):
+        return self._call("get", key)
+
     def get_many(self, keys):
         return self._call("get_many", keys, default={})
 
