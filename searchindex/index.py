@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from .models import Entry, Spelling, Synonym
-from .text import deletions, fold, keys, tolerance
+from .text import deletions, keys, sort_key, tolerance
 
 BATCH = 500
 
@@ -101,7 +101,7 @@ def _write(documents: list[Document]) -> None:
     for document in documents:
         named = [keys(text) for text in [*document.names, *document.other_names] if text]
         extra = [typed for means, typed in synonyms if means and any(_contains(name, means) for name in named)]
-        sort = fold(next((text for text in document.names if text), ""))[:120]
+        sort = sort_key(next((text for text in document.names if text), ""))
         number = 0
         for kind_of_field, texts in (
             (Entry.Field.NAME, document.names),
@@ -113,12 +113,14 @@ def _write(documents: list[Document]) -> None:
                 if not found:
                     continue
                 for position, word in enumerate(found[:200]):
+                    tier = Entry.tier_of(kind_of_field, position, len(found))
                     rows.append(
-                        (document.kind, document.object_id, kind_of_field, number, position, len(found), word, sort)
+                        (document.kind, document.object_id, kind_of_field, number, position, len(found), word)
+                        + (tier, sort)
                     )
                     words.add(word)
                 number += 1
-    _insert(Entry, ["kind", "object_id", "field", "name", "position", "length", "word", "sort"], rows)
+    _insert(Entry, ["kind", "object_id", "field", "name", "position", "length", "word", "tier", "sort"], rows)
     _learn(words)
 
 
