@@ -16,13 +16,16 @@ found, `nearest` gives the things that match some of the words.
 A search reads only the best matches it is asked for, whatever the size of the library: each entry
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
-With several words the lists are those of the rarest word, keeping only the things that hold the
-others; the whole names of those few are then read to rank them exactly. Beyond `limit` a search
-says only that there are more: counts stop there, and a page further on asks for more.
+Several words are first intersected from their index entries alone; when they meet in a few things
+(TOGETHER), those are ranked by reading their names whole. Otherwise the lists read are those of the
+rarest word, keeping only the things that hold the others, and the few found are ranked the same way.
+Beyond `limit` a search says only that there are more: counts stop there, and a page further on asks
+for more.
 
-A search costs a few queries whatever the size of the library: one for the known words that start
-with what was typed, one for the best entries, plus one to find the rarest of several words and one
-to rank several words exactly; plus one for the typo vocabulary when typos are tried.
+A search costs a few queries whatever the size of the library: for one word, one for the known words
+that start with what was typed and one for the best entries; for several, one to intersect them and
+one to rank (or, when they meet often, one to find the rarest, one for the words it starts, one for
+the best entries and one to rank); plus one for the typo vocabulary when typos are tried.
 """
 
 from collections import defaultdict
@@ -243,6 +246,17 @@ def _best(
 ) -> tuple[list[Hit], set[str]]:
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
+    if count > 1:
+        together = _together(words, spellings, scopes)
+        if together is not None:
+            hits = _ranked(words, spellings, among=together) if together else []
+            chosen, more = [], set()
+            for kind in scopes:
+                mine = [hit for hit in hits if hit.kind == kind]
+                if len(mine) > limit:
+                    more.add(kind)
+                chosen.extend(mine[:limit])
+            return chosen, more
     place = _rarest(words, spellings) if count > 1 else 0
     terms = _terms(words[place], spellings, starts)
     reach = limit + 1
@@ -267,6 +281,39 @@ def _best(
             break
         reach *= WIDEN
     return chosen, more
+
+
+# Several words that meet in at most this many things are ranked all together at once.
+TOGETHER = 1000
+
+
+def _together(
+    words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet]
+) -> list[tuple[str, int]] | None:
+    """The visible things holding every word, from the words' index entries alone (no row is read), or
+    None when there are more than TOGETHER: two common words that often meet are read in rank order."""
+    table = Entry._meta.db_table
+    kinds = list(scopes)
+    parts, params = [], []
+    for word in words:
+        sql, word_params = _matches(word, spellings)
+        parts.append(
+            f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql} AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
+        )
+        params.extend([*word_params, *kinds])
+    visible_parts = []
+    for kind, queryset in scopes.items():
+        visible, visible_params = _visible(kind, queryset, alias="t")
+        visible_parts.append(f"(t.kind = %s AND {visible})")
+        params.extend([kind, *visible_params])
+    sql = (
+        f"SELECT t.kind, t.object_id FROM ({' INTERSECT '.join(parts)}) t "
+        f"WHERE {' OR '.join(visible_parts)} LIMIT {TOGETHER + 1}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return None if len(rows) > TOGETHER else [(kind, object_id) for kind, object_id in rows]
 
 
 def _candidates(

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+import searchindex.query
 from poses.models import Pose
 from searchindex.query import COUNTED, _ranked, search, words_of
 from tests.factories import CategoryFactory, PoseFactory
@@ -42,7 +43,11 @@ def every_match(query: str, scope) -> list[int]:
     "query", ["twist", "twis", "pose", "twist pose", "seated twist", "pose twist", "fold spine", "low", "revolved"]
 )
 @pytest.mark.parametrize("limit", [5, 24, COUNTED])
-def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit):
+@pytest.mark.parametrize("meeting", ["few", "many"])
+def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, meeting, monkeypatch):
+    if meeting == "many":
+        # As if the words met in too many things to rank all at once: they are read in rank order.
+        monkeypatch.setattr(searchindex.query, "TOGETHER", -1)
     scope = Pose.objects.published()
     expected = every_match(query, scope)
     outcome = search(query, {"pose": scope}, limit=limit)
