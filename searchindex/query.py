@@ -16,16 +16,16 @@ found, `nearest` gives the things that match some of the words.
 A search reads only the best matches it is asked for, whatever the size of the library: each entry
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
-Several words are first intersected from their index entries alone; when they meet in a few things
-(TOGETHER), those are ranked by reading their names whole. Otherwise the lists read are those of the
-rarest word, keeping only the things that hold the others, and the few found are ranked the same way.
-Beyond `limit` a search says only that there are more: counts stop there, and a page further on asks
-for more.
+Several words are counted first (up to RARITY_CAP entries each). When none is very common they are
+intersected from their index entries alone and, when they meet in a few things (TOGETHER), those are
+ranked by reading their names whole. Otherwise the lists read are those of the rarest word, keeping
+only the things that hold the others, and the few found are ranked the same way. Beyond `limit` a
+search says only that there are more: counts stop there, and a page further on asks for more.
 
 A search costs a few queries whatever the size of the library: for one word, one for the known words
-that start with what was typed and one for the best entries; for several, one to intersect them and
-one to rank (or, when they meet often, one to find the rarest, one for the words it starts, one for
-the best entries and one to rank); plus one for the typo vocabulary when typos are tried.
+that start with what was typed and one for the best entries; for several, one to count them, one to
+intersect them and one to rank (or, when they are common, one for the words the rarest starts and
+one for the best entries before ranking); plus one for the typo vocabulary when typos are tried.
 """
 
 from collections import defaultdict
@@ -146,12 +146,13 @@ def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, 
     return sql, [word, *typos, word, last]
 
 
-# Counting a word's entries stops here: enough to tell a rare word from a common one, at a bounded cost.
-RARITY_CAP = 200
+# Counting a word's entries stops here: enough to tell a rare word from a common one, and words that may
+# be intersected from their entries from a word too common for that, at a bounded cost.
+RARITY_CAP = 5000
 
 
-def _rarest(words: list[str], spellings: Mapping[str, set[str]]) -> int:
-    """The place in `words` of the word with the fewest entries (counted up to RARITY_CAP), in one query."""
+def _counts(words: list[str], spellings: Mapping[str, set[str]]) -> list[int]:
+    """How many entries each word of `words` matches, counted up to RARITY_CAP, in one query."""
     parts, params = [], []
     for i, word in enumerate(words):
         sql, word_params = _matches(word, spellings, "a")
@@ -161,8 +162,7 @@ def _rarest(words: list[str], spellings: Mapping[str, set[str]]) -> int:
         params.extend(word_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
-        counts = cursor.fetchone()
-    return min(zip(counts, range(len(words)), strict=True))[1]
+        return list(cursor.fetchone())
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,9 @@ def _best(
 ) -> tuple[list[Hit], set[str]]:
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
-    if count > 1:
+    counts = _counts(words, spellings) if count > 1 else [0]
+    # Words that are none of them very common are intersected from their entries alone.
+    if count > 1 and max(counts) < RARITY_CAP:
         together = _together(words, spellings, scopes)
         if together is not None:
             hits = _ranked(words, spellings, among=together) if together else []
@@ -257,7 +259,8 @@ def _best(
                     more.add(kind)
                 chosen.extend(mine[:limit])
             return chosen, more
-    place = _rarest(words, spellings) if count > 1 else 0
+    # Otherwise the lists read are those of the rarest word.
+    place = min(zip(counts, range(count), strict=True))[1]
     terms = _terms(words[place], spellings, starts)
     reach = limit + 1
     for widening in range(WIDENINGS + 1):
@@ -283,8 +286,9 @@ def _best(
     return chosen, more
 
 
-# Several words that meet in at most this many things are ranked all together at once.
-TOGETHER = 1000
+# Several words that meet in at most this many things are ranked all together at once (reading their
+# names whole costs what they are; beyond this, reading in rank order costs less).
+TOGETHER = 200
 
 
 def _together(
@@ -293,14 +297,23 @@ def _together(
     """The visible things holding every word, from the words' index entries alone (no row is read), or
     None when there are more than TOGETHER: two common words that often meet are read in rank order."""
     table = Entry._meta.db_table
-    kinds = list(scopes)
     parts, params = [], []
-    for word in words:
-        sql, word_params = _matches(word, spellings)
-        parts.append(
-            f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql} AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
-        )
-        params.extend([*word_params, *kinds])
+    for i, word in enumerate(words):
+        # Each way a word matches as a search of the index of its own (an OR of them would read every entry).
+        typos = sorted(spellings[word] - {word})
+        last = word if word.isdigit() else last_with_prefix(word)
+        ways = [
+            ("e.word = %s", [word]),
+            (f"e.word >= %s AND e.word <= %s AND e.field < {Entry.Field.TEXT}", [word, last]),
+        ]
+        if typos:
+            ways.append((f"e.word IN ({', '.join(['%s'] * len(typos))}) AND e.field < {Entry.Field.TEXT}", typos))
+        selects = []
+        for sql, way_params in ways:
+            # The kind is left to the visibility test below, so that each search goes by the word.
+            selects.append(f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql}")
+            params.extend(way_params)
+        parts.append(f"SELECT w{i}.kind, w{i}.object_id FROM ({' UNION '.join(selects)}) w{i}")
     visible_parts = []
     for kind, queryset in scopes.items():
         visible, visible_params = _visible(kind, queryset, alias="t")
