@@ -34,9 +34,9 @@ class PoseListView(LenientPaginationMixin, ListView):
         self.filters = PoseFilterForm(self.request.GET)
         poses = self.filters.apply(Pose.objects.published().for_listing())
         if isinstance(poses, Ranked):
-            # A search ranks as far as the page asked for, and counts no further than that.
+            # A search ranks as far as the page asked for (up to a hundred pages), and counts no further.
             page = self.request.GET.get("page", "")
-            poses.reach_to((int(page) if page.isdigit() and int(page) < 10_000 else 1) * self.paginate_by)
+            poses.reach_to((min(int(page), 100) if page.isdigit() else 1) * self.paginate_by)
         return poses
 
     def get_context_data(self, **kwargs):
