@@ -30,7 +30,7 @@ help:
 	@echo "make test-sqlite    the suite on SQLite (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-postgres  the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make scale-test     two app servers sharing PostgreSQL, Redis and S3 object storage"
-	@echo "make bench          requests/s, latency and CPU of every page kind, cold and warm, up to 10,000 poses; practice generation time"
+	@echo "make bench          requests/s, latency and CPU of every page kind, cold and warm, up to 10,000 poses; practice generation time; search at 100 and 10,000 poses on SQLite and PostgreSQL"
 	@echo "make soak           about a minute of mixed load, edits and faults, on SQLite and PostgreSQL"
 	@echo "make lighthouse     Lighthouse (mobile) scores of a pose page, a routine page and the cheat sheet"
 	@echo "make clean          remove caches, test artifacts and the install stamp"
@@ -93,6 +93,8 @@ scale-test: install
 bench: install
 	scripts/with-redis.sh $(PY) scripts/benchmark.py $(BENCH_ARGS)
 	$(PY) scripts/bench_practice.py
+	env -u DATABASE_URL $(PY) scripts/bench_search.py --repeat 40
+	scripts/with-postgres.sh $(PY) scripts/bench_search.py --repeat 40
 
 soak: install
 	env -u DATABASE_URL scripts/with-redis.sh $(PY) scripts/soak.py $(SOAK_ARGS)

@@ -145,11 +145,11 @@ class PoseQuerySet(PublishableQuerySet):
     def search(self, query: str):
         """These poses ranked by how well their names match `query`, the way the site's search ranks
         them (searchindex.query: any case, diacritics, spellings of Sanskrit, plurals, numerals and typos),
-        as a sequence a paginator can slice. An empty query changes nothing."""
+        as a sequence a paginator can slice (it ranks as far as the pages asked for). An empty query changes
+        nothing."""
         if not searchindex.query.words_of(query):
             return self
-        outcome = searchindex.query.search(query, {"pose": self})
-        return searchindex.query.Ranked(self, outcome.ids("pose"))
+        return searchindex.query.Ranked(self, query, "pose")
 
     def filter_by(
         self,

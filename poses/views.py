@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from common.caching import cacheable
 from common.listing import LenientPaginationMixin
 from common.seo import absolute_url
+from searchindex.query import Ranked
 from workflow.models import public_q
 
 from .filters import PoseFilterForm
@@ -31,12 +32,19 @@ class PoseListView(LenientPaginationMixin, ListView):
 
     def get_queryset(self):
         self.filters = PoseFilterForm(self.request.GET)
-        return self.filters.apply(Pose.objects.published().for_listing())
+        poses = self.filters.apply(Pose.objects.published().for_listing())
+        if isinstance(poses, Ranked):
+            # A search ranks as far as the page asked for (up to a hundred pages), and counts no further.
+            page = self.request.GET.get("page", "")
+            poses.reach_to((min(int(page), 100) if page.isdigit() else 1) * self.paginate_by)
+        return poses
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        poses = context["paginator"].object_list
         context.update(
+            more_found=isinstance(poses, Ranked) and poses.more,
             filters=self.filters,
             filter_count=len([name for name in self.filters.values if name not in ("q", "role")]),
             canonical_path=reverse("poses:pose_list") + self.filters.canonical_query(page.number),

@@ -429,27 +429,39 @@ def render(scene: Scene) -> Image.Image:
     return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
-def render_sequence(scenes: list[Scene], background, mat: bool, fill: bool = False) -> Image.Image:
-    """Several poses side by side, smaller, on one long mat: the picture of a routine, or (`fill`) of a
-    movement between two poses, as large as the cards' crop allows."""
+def render_routine(scenes: list[Scene], background, mat: bool) -> Image.Image:
+    """A routine's picture, or a movement between poses: the poses as large as the cards' 4:3 crop
+    allows, on one row or (for long, low poses) on two, each row on its own mat, all at one scale."""
+    extents = [scene.extent() for scene in scenes]
+    # The cards' 4:3 crop keeps the middle 1066 of the 1200 pixels.
+    span, gap, row_gap, sky = 1010, 16, 50, 50
+    count = len(scenes)
+    layouts = [[list(range(count))]] + [[list(range(cut)), list(range(cut, count))] for cut in range(1, count)]
+    best = None
+    for rows in layouts:
+        row_height = (FLOOR_Y - sky - row_gap * (len(rows) - 1)) / len(rows)
+        scale = 3.0
+        for row in rows:
+            width = sum(extents[i][1] - extents[i][0] for i in row)
+            scale = min(scale, (span - gap * (len(row) - 1)) / width, row_height / max(extents[i][2] for i in row))
+        if best is None or scale > best[0] * 1.05:
+            best = (scale, rows, row_height)
+    scale, rows, row_height = best
     image = Image.new("RGB", (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE))
     paint_background(image, background)
-    margin = (WIDTH - FIGURE_WIDTH) / 2 if fill else 40
-    slot = (WIDTH - 2 * margin) / len(scenes)
-    scales = []
-    for scene in scenes:
-        left, right, top = scene.extent()
-        scales.append(min((slot - 20) / (right - left), (FLOOR_Y - 180) / top))
-    scale = min(scales)
-    if mat:
-        floor = Canvas(image, 0, 1.0)
-        floor.rounded_rect(50, -12, WIDTH - 50, 0, 5, MAT)
-        floor.rounded_rect(53, -4, WIDTH - 53, 0, 2, shade(MAT, 1.1))
-    for i, scene in enumerate(scenes):
-        left, right, _ = scene.extent()
-        centre = margin + slot * (i + 0.5)
-        canvas = Canvas(image, centre - (left + right) / 2 * scale, scale)
-        draw_scene(canvas, Scene(scene.bodies, scene.props, mat=False, background=background), (0, 0))
+    for number, row in enumerate(reversed(rows)):
+        floor_y = FLOOR_Y - number * (row_height + row_gap)
+        widths = [(extents[i][1] - extents[i][0]) * scale for i in row]
+        x = WIDTH / 2 - (sum(widths) + gap * (len(row) - 1)) / 2
+        if mat:
+            floor = Canvas(image, 0, 1.0, floor_y)
+            floor.rounded_rect(x - 30, -12, x + sum(widths) + gap * (len(row) - 1) + 30, 0, 5, MAT)
+            floor.rounded_rect(x - 27, -4, x + sum(widths) + gap * (len(row) - 1) + 27, 0, 2, shade(MAT, 1.1))
+        for i, width in zip(row, widths, strict=True):
+            left = extents[i][0]
+            canvas = Canvas(image, x - left * scale, scale, floor_y)
+            draw_scene(canvas, Scene(scenes[i].bodies, scenes[i].props, mat=False, background=background), (0, 0))
+            x += width + gap
     return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
@@ -820,13 +832,13 @@ def main(only: list[str]) -> None:
     for slug, (scenes, category, mat) in SEQUENCES.items():
         if only and slug not in only:
             continue
-        size = save(render_sequence(scenes, BACKGROUNDS[category], mat, fill=True), OUT / f"{slug}.png")
+        size = save(render_routine(scenes, BACKGROUNDS[category], mat), OUT / f"{slug}.png")
         print(f"{slug}.png {size // 1024} KB")
     for slug, (poses, category, mat) in ROUTINES.items():
         if only and slug not in only:
             continue
         scenes = [Scene(POSES[p].bodies, POSES[p].props, mat=False) for p in poses]
-        image = render_sequence(scenes, BACKGROUNDS[category], mat)
+        image = render_routine(scenes, BACKGROUNDS[category], mat)
         size = save(image, OUT / f"{slug}.png")
         print(f"{slug}.png {size // 1024} KB")
 

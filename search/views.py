@@ -11,11 +11,12 @@ from poses.search import MUSCLE, POSE
 from poses.views import HOME
 from routines.models import Routine
 from routines.search import ROUTINE
-from searchindex.query import Ranked, nearest
+from searchindex.query import nearest
 from searchindex.query import search as find
 
 MAX_QUERY = 100
-# A group shows this many; for more poses, the library lists them all (it searches the same way).
+# A group shows this many; for more poses, the library lists them all (it searches the same way). Groups
+# are counted up to searchindex.query.COUNTED ("more than 100").
 SHOWN = {POSE: 24, ROUTINE: 12, MUSCLE: 12}
 
 
@@ -46,12 +47,19 @@ def search(request):
     loaders = listings()
     groups = {}
     for kind in (POSE, ROUTINE, MUSCLE):
-        ranked = Ranked(loaders[kind], outcome.ids(kind))
-        groups[kind] = {"count": len(ranked), "items": ranked[: SHOWN[kind]]}
+        ids = outcome.ids(kind)
+        shown = ids[: SHOWN[kind]]
+        loaded = {obj.pk: obj for obj in loaders[kind].filter(pk__in=shown)} if shown else {}
+        groups[kind] = {
+            "count": len(ids),
+            "more": kind in outcome.more,
+            "items": [loaded[pk] for pk in shown if pk in loaded],
+        }
     total = sum(group["count"] for group in groups.values())
     context = {
         "query": query,
         "corrected": outcome.corrected,
+        "more": bool(outcome.more),
         "poses": groups[POSE],
         "routines": groups[ROUTINE],
         "muscles": groups[MUSCLE],

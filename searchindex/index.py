@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from .models import Entry, Spelling, Synonym
-from .text import deletions, fold, keys, tolerance
+from .text import deletions, keys, sort_key, tolerance
 
 BATCH = 500
 
@@ -100,7 +100,7 @@ def _write(documents: list[Document]) -> None:
     write_rows(rows, spelling_rows(words))
 
 
-ENTRY_COLUMNS = ["kind", "object_id", "field", "name", "position", "length", "word", "sort"]
+ENTRY_COLUMNS = ["kind", "object_id", "field", "name", "position", "length", "word", "tier", "sort"]
 
 
 def entry_rows(documents: list[Document]) -> tuple[list[tuple], set[str]]:
@@ -111,7 +111,7 @@ def entry_rows(documents: list[Document]) -> tuple[list[tuple], set[str]]:
     for document in documents:
         named = [keys(text) for text in [*document.names, *document.other_names] if text]
         extra = [typed for means, typed in synonyms if means and any(_contains(name, means) for name in named)]
-        sort = fold(next((text for text in document.names if text), ""))[:120]
+        sort = sort_key(next((text for text in document.names if text), ""))
         number = 0
         for kind_of_field, texts in (
             (Entry.Field.NAME, document.names),
@@ -123,8 +123,10 @@ def entry_rows(documents: list[Document]) -> tuple[list[tuple], set[str]]:
                 if not found:
                     continue
                 for position, word in enumerate(found[:200]):
+                    tier = Entry.tier_of(kind_of_field, position, len(found))
                     rows.append(
-                        (document.kind, document.object_id, kind_of_field, number, position, len(found), word, sort)
+                        (document.kind, document.object_id, kind_of_field, number, position, len(found), word)
+                        + (tier, sort)
                     )
                     words.add(word)
                 number += 1

@@ -21,18 +21,31 @@ class Entry(models.Model):
     # Words in that name: a query with as many words, all matching from the start, is the whole name.
     length = models.PositiveSmallIntegerField()
     word = models.CharField(max_length=MAX_WORD)
-    # The thing's first name, folded: ties in rank go alphabetically, the same on every database.
+    # The best rank a search for this one word can give the thing through this entry (see `tier_of`).
+    tier = models.PositiveSmallIntegerField(default=4)
+    # The thing's first name, folded, run together ("childspose"): ties in rank go alphabetically. Letters
+    # and digits only, so that every database collation orders it as Python does.
     sort = models.CharField(max_length=120)
 
     class Meta:
         verbose_name_plural = "entries"
         indexes = [
-            models.Index(fields=["word", "kind"], name="search_entry_word"),
+            # A word's entries of one kind and tier in rank order: a search reads the first few of them,
+            # however many things hold the word.
+            models.Index(fields=["word", "kind", "tier", "sort", "object_id"], name="search_entry_ranked"),
             models.Index(fields=["kind", "object_id"], name="search_entry_object"),
         ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}: {self.word}"
+
+    @classmethod
+    def tier_of(cls, field: int, position: int, length: int) -> int:
+        """0: the whole name is this word; 1: a name starts with it; 2: a name holds it; 3: another name
+        holds it; 4: its text does."""
+        if field == cls.Field.NAME:
+            return 0 if position == 0 and length == 1 else 1 if position == 0 else 2
+        return 3 if field == cls.Field.OTHER_NAME else 4
 
 
 class Spelling(models.Model):

@@ -13,8 +13,19 @@ Ties go alphabetically. When nothing is found, typed words that are not known ar
 known words (two for words of five letters or more, one for shorter ones); when still nothing is
 found, `nearest` gives the things that match some of the words.
 
-A search is one query whatever the size of the library (two for several words: the first finds the
-rarest word to start from), plus one for the typo vocabulary when typos are tried.
+A search reads only the best matches it is asked for, whatever the size of the library: each entry
+carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
+and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
+Several words are counted first (up to RARITY_CAP entries each). When none is very common they are
+intersected from their index entries alone and, when they meet in a few things (TOGETHER), those are
+ranked by reading their names whole. Otherwise the lists read are those of the rarest word, keeping
+only the things that hold the others, and the few found are ranked the same way. Beyond `limit` a
+search says only that there are more: counts stop there, and a page further on asks for more.
+
+A search costs a few queries whatever the size of the library: for one word, one for the known words
+that start with what was typed and one for the best entries; for several, one to count them, one to
+intersect them and one to rank (or, when they are common, one for the words the rarest starts and
+one for the best entries before ranking); plus one for the typo vocabulary when typos are tried.
 """
 
 from collections import defaultdict
@@ -22,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Entry, Spelling
@@ -30,6 +41,14 @@ from .text import close, deletions, keys, last_with_prefix, tolerance
 
 MAX_WORDS = 8
 WHOLE, STARTS, WORDS, OTHER_NAME, REST = range(5)
+# How many matches of each kind a search ranks unless asked for more; the search page counts up to here.
+COUNTED = 100
+# A typed word is also the start of at most this many known words, each read from its own ranked list;
+# a shorter start ("d") is read from the index as a range, which costs what it finds.
+PREFIX_WORDS = 10
+# When the first entries read were not enough to be sure of the best matches, read this many times more,
+# at most this many times.
+WIDEN, WIDENINGS = 4, 3
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,10 @@ class Hit:
     sort: str
     found: int
 
+    @property
+    def key(self) -> tuple:
+        return (self.rank, self.sort, self.object_id)
+
 
 @dataclass
 class Outcome:
@@ -48,6 +71,8 @@ class Outcome:
     words: list[str]
     hits: list[Hit] = field(default_factory=list)
     corrected: bool = False
+    # The kinds that have more matches than `hits` holds.
+    more: set[str] = field(default_factory=set)
     # The known words each typed word may be a typo of, once looked up.
     spellings: dict[str, set[str]] | None = None
 
@@ -60,18 +85,20 @@ def words_of(query: str) -> list[str]:
     return list(dict.fromkeys(keys(query or "")))[:MAX_WORDS]
 
 
-def search(query: str, scopes: Mapping[str, QuerySet]) -> Outcome:
-    """The things of each kind in `scopes` (a QuerySet of what may be shown) that match `query`,
-    best first; typos are tried only when the words as typed find nothing."""
+def search(query: str, scopes: Mapping[str, QuerySet], *, limit: int = COUNTED) -> Outcome:
+    """The things of each kind in `scopes` (a QuerySet of what may be shown) that match `query`, best
+    first, at most `limit` of each kind (`more` names the kinds that have more); typos are tried only
+    when the words as typed find nothing."""
     words = words_of(query)
     outcome = Outcome(words=words)
     if not words or not scopes:
         return outcome
-    outcome.hits = _ranked(words, {word: {word} for word in words}, scopes, every=True)
+    starts: dict[str, list[str]] = {}
+    outcome.hits, outcome.more = _best(words, {word: {word} for word in words}, scopes, limit, starts)
     if not outcome.hits:
         outcome.spellings = spellings = _spellings(words)
         if any(len(known) > 1 for known in spellings.values()):
-            outcome.hits = _ranked(words, spellings, scopes, every=True)
+            outcome.hits, outcome.more = _best(words, spellings, scopes, limit, starts)
             outcome.corrected = bool(outcome.hits)
     return outcome
 
@@ -83,7 +110,7 @@ def nearest(outcome: Outcome, scopes: Mapping[str, QuerySet], *, limit: int = 5)
     if not words or not scopes:
         return []
     spellings = outcome.spellings if outcome.spellings is not None else _spellings(words)
-    hits = _ranked(words, spellings, scopes, every=False)
+    hits = _ranked(words, spellings, scopes=scopes)
     return sorted(hits, key=lambda hit: (-hit.found, hit.rank, hit.sort, hit.object_id))[:limit]
 
 
@@ -119,12 +146,13 @@ def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, 
     return sql, [word, *typos, word, last]
 
 
-# Counting a word's entries stops here: enough to tell a rare word from a common one, at a bounded cost.
-RARITY_CAP = 200
+# Counting a word's entries stops here: enough to tell a rare word from a common one, and words that may
+# be intersected from their entries from a word too common for that, at a bounded cost.
+RARITY_CAP = 5000
 
 
-def _rarest(words: list[str], spellings: Mapping[str, set[str]]) -> str:
-    """The word of `words` with the fewest entries (counted up to RARITY_CAP), in one query."""
+def _counts(words: list[str], spellings: Mapping[str, set[str]]) -> list[int]:
+    """How many entries each word of `words` matches, counted up to RARITY_CAP, in one query."""
     parts, params = [], []
     for i, word in enumerate(words):
         sql, word_params = _matches(word, spellings, "a")
@@ -134,17 +162,251 @@ def _rarest(words: list[str], spellings: Mapping[str, set[str]]) -> str:
         params.extend(word_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
-        counts = cursor.fetchone()
-    return min(zip(counts, range(len(words)), strict=True))[1]
+        return list(cursor.fetchone())
+
+
+@dataclass(frozen=True)
+class _Term:
+    """Indexed words that a typed word matches: one word (its entries are read in rank order), several
+    (typos, read together), or a range of words starting alike."""
+
+    words: tuple[str, ...] = ()
+    range: tuple[str, str] | None = None
+    # Whether it is the word as typed (or a typo of it): only that can make a whole name.
+    exact: bool = True
+    # Whether text is searched for it: only for the word as typed.
+    text: bool = False
+
+    def sql(self) -> tuple[str, list]:
+        if self.range:
+            return "e.word >= %s AND e.word <= %s", list(self.range)
+        if len(self.words) == 1:
+            return "e.word = %s", list(self.words)
+        return f"e.word IN ({', '.join(['%s'] * len(self.words))})", list(self.words)
+
+
+def _terms(word: str, spellings: Mapping[str, set[str]], starts: dict[str, list[str]]) -> list[_Term]:
+    """What `word` matches in the index: itself, the known words it may be a typo of, the known words it
+    starts (one query, bounded, kept in `starts` for the search with typos)."""
+    terms = [_Term((word,), text=True)]
+    typos = tuple(sorted(spellings[word] - {word}))
+    if typos:
+        terms.append(_Term(typos))
+    if word.isdigit():
+        return terms
+    last = last_with_prefix(word)
+    if word not in starts:
+        starts[word] = list(
+            Spelling.objects.filter(variant__gt=word, variant__lte=last, word=F("variant"))
+            .order_by("variant")
+            .values_list("word", flat=True)[: PREFIX_WORDS + 1]
+        )
+    longer = starts[word]
+    if len(longer) > PREFIX_WORDS:
+        terms.append(_Term(range=(word, last), exact=False))
+    else:
+        terms.extend(_Term((known,), exact=False) for known in longer if known not in typos)
+    return terms
+
+
+def _variants(tier: int, term: _Term, place: int, count: int) -> list[tuple[str, int]]:
+    """The lists to read a term's entries of one tier from, as (how the other words must stand, the best
+    rank a thing read from that list can have). With several words a name ranks a thing only if it holds
+    the others too, at their own places for a start: a list for each way, so that each one's first
+    things are the best."""
+    if count == 1:
+        if tier == REST:
+            return [("anywhere", REST)]
+        return [("anywhere", WHOLE if tier == 0 and term.exact else STARTS if tier <= 1 else min(tier, OTHER_NAME))]
+    if tier == REST:
+        return [("anywhere", REST)]
+    if tier == OTHER_NAME:
+        return [("together", OTHER_NAME), ("anywhere", REST)]
+    lists = []
+    # The entry stands at the word's own place: a name of `count` words can be the words, a longer one starts with them.
+    if (tier == 1 and place == 0) or (tier == 2 and place > 0):
+        lists += [("whole", WHOLE if term.exact else STARTS), ("starts", STARTS)]
+    return [*lists, ("together", WORDS), ("anywhere", REST)]
+
+
+def _visible(kind: str, queryset: QuerySet, alias: str = "e") -> tuple[str, list]:
+    # Correlated, so that each entry is checked with a primary-key lookup: "object_id IN (the scope)" lets
+    # the database start from the scope and read the entries of every visible thing.
+    visible = queryset.order_by().filter(pk=RawSQL(f"{alias}.object_id", ())).values("pk")
+    sql, params = visible.query.sql_with_params()
+    return f"EXISTS ({sql})", list(params)
+
+
+def _best(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    starts: dict[str, list[str]],
+) -> tuple[list[Hit], set[str]]:
+    """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
+    count = len(words)
+    counts = _counts(words, spellings) if count > 1 else [0]
+    # Words that are none of them very common are intersected from their entries alone.
+    if count > 1 and max(counts) < RARITY_CAP:
+        together = _together(words, spellings, scopes)
+        if together is not None:
+            hits = _ranked(words, spellings, among=together) if together else []
+            chosen, more = [], set()
+            for kind in scopes:
+                mine = [hit for hit in hits if hit.kind == kind]
+                if len(mine) > limit:
+                    more.add(kind)
+                chosen.extend(mine[:limit])
+            return chosen, more
+    # Otherwise the lists read are those of the rarest word.
+    place = min(zip(counts, range(count), strict=True))[1]
+    terms = _terms(words[place], spellings, starts)
+    reach = limit + 1
+    for widening in range(WIDENINGS + 1):
+        candidates, cutoffs = _candidates(words, spellings, place, terms, scopes, reach)
+        if count == 1:
+            hits = [Hit(kind, object_id, bound, sort, 1) for (kind, object_id), (bound, sort) in candidates.items()]
+        else:
+            hits = _ranked(words, spellings, among=candidates) if candidates else []
+        chosen, more, unsure = [], set(), False
+        for kind in scopes:
+            mine = sorted((hit for hit in hits if hit.kind == kind), key=lambda hit: hit.key)
+            cutoff = cutoffs.get(kind)
+            if cutoff is not None and widening < WIDENINGS:
+                # Things not read yet rank after the cutoff: what ranks before it is sure.
+                mine = [hit for hit in mine if hit.key <= cutoff]
+                unsure = unsure or len(mine) <= limit
+            if len(mine) > limit or cutoff is not None:
+                more.add(kind)
+            chosen.extend(mine[:limit])
+        if not unsure:
+            break
+        reach *= WIDEN
+    return chosen, more
+
+
+# Several words that meet in at most this many things are ranked all together at once (reading their
+# names whole costs what they are; beyond this, reading in rank order costs less).
+TOGETHER = 200
+
+
+def _together(
+    words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet]
+) -> list[tuple[str, int]] | None:
+    """The visible things holding every word, from the words' index entries alone (no row is read), or
+    None when there are more than TOGETHER: two common words that often meet are read in rank order."""
+    table = Entry._meta.db_table
+    parts, params = [], []
+    for i, word in enumerate(words):
+        # Each way a word matches as a search of the index of its own (an OR of them would read every entry).
+        typos = sorted(spellings[word] - {word})
+        last = word if word.isdigit() else last_with_prefix(word)
+        ways = [
+            ("e.word = %s", [word]),
+            (f"e.word >= %s AND e.word <= %s AND e.field < {Entry.Field.TEXT}", [word, last]),
+        ]
+        if typos:
+            ways.append((f"e.word IN ({', '.join(['%s'] * len(typos))}) AND e.field < {Entry.Field.TEXT}", typos))
+        selects = []
+        for sql, way_params in ways:
+            # The kind is left to the visibility test below, so that each search goes by the word.
+            selects.append(f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql}")
+            params.extend(way_params)
+        parts.append(f"SELECT w{i}.kind, w{i}.object_id FROM ({' UNION '.join(selects)}) w{i}")
+    visible_parts = []
+    for kind, queryset in scopes.items():
+        visible, visible_params = _visible(kind, queryset, alias="t")
+        visible_parts.append(f"(t.kind = %s AND {visible})")
+        params.extend([kind, *visible_params])
+    sql = (
+        f"SELECT t.kind, t.object_id FROM ({' INTERSECT '.join(parts)}) t "
+        f"WHERE {' OR '.join(visible_parts)} LIMIT {TOGETHER + 1}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return None if len(rows) > TOGETHER else [(kind, object_id) for kind, object_id in rows]
+
+
+def _candidates(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    place: int,
+    terms: list[_Term],
+    scopes: Mapping[str, QuerySet],
+    reach: int,
+) -> tuple[dict[tuple[str, int], tuple[int, str]], dict[str, tuple]]:
+    """The first `reach` visible things of each kind, term and tier that hold the word at `place` (and
+    every other word), in one query: each with the best rank it may have and its sort key. With them, for
+    each kind whose lists were cut, the rank key of the first thing not read (the cutoff)."""
+    branches, params, meta = [], [], []
+    count = len(words)
+    table = Entry._meta.db_table
+    others_in = {}
+    for way in ("whole", "starts", "together", "anywhere"):
+        parts, parts_params = [], []
+        if way == "whole":
+            parts.append(f"e.position = {place} AND e.length = {count}")
+        elif way == "starts":
+            parts.append(f"e.position = {place} AND e.length <> {count}")
+        for i, word in enumerate(words):
+            if i != place:
+                sql, word_params = _matches(word, spellings, "o", indexed=False)
+                where = "o.kind = e.kind AND o.object_id = e.object_id"
+                if way != "anywhere":
+                    where += " AND o.field = e.field AND o.name = e.name"
+                if way in ("whole", "starts"):
+                    where += f" AND o.position = {i}"
+                parts.append(f"EXISTS (SELECT 1 FROM {table} o WHERE {where} AND {sql})")
+                parts_params.extend(word_params)
+        others_in[way] = (parts, parts_params)
+    for kind, queryset in scopes.items():
+        visible, visible_params = _visible(kind, queryset)
+        for term in terms:
+            term_sql, term_params = term.sql()
+            for tier in range(5):
+                if tier == REST and not term.text:
+                    continue
+                for way, bound in _variants(tier, term, place, count):
+                    others, others_params = others_in[way]
+                    meta.append((kind, bound))
+                    where = " AND ".join([term_sql, "e.kind = %s", f"e.tier = {tier}", visible, *others])
+                    branches.append(
+                        f"SELECT {len(meta) - 1} AS branch, c.sort, c.object_id FROM ("
+                        f"SELECT e.sort, e.object_id FROM {table} e WHERE {where} "
+                        f"ORDER BY e.sort, e.object_id LIMIT {int(reach)}) c"
+                    )
+                    params.extend([*term_params, kind, *visible_params, *others_params])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        rows = cursor.fetchall()
+    found: dict[tuple[str, int], tuple[int, str]] = {}
+    read = defaultdict(list)
+    for branch, sort, object_id in rows:
+        kind, bound = meta[branch]
+        read[branch].append((bound, sort, object_id))
+        if (kind, object_id) not in found or bound < found[kind, object_id][0]:
+            found[kind, object_id] = (bound, sort)
+    cutoffs: dict[str, tuple] = {}
+    for branch, keys_read in read.items():
+        if len(keys_read) >= reach:
+            kind = meta[branch][0]
+            last = max(keys_read)
+            cutoffs[kind] = min(cutoffs.get(kind, last), last)
+    return found, cutoffs
 
 
 def _ranked(
-    words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet], *, every: bool
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    *,
+    among: Mapping[tuple[str, int], object] | None = None,
+    scopes: Mapping[str, QuerySet] | None = None,
 ) -> list[Hit]:
+    """Things ranked by reading their names whole: the things `among` (each holding every word), or the
+    things in `scopes` holding any of the words (which reads every entry of those words)."""
     params: list = []
-    # With several words that must all be found, start from the things that hold the rarest one and read
-    # their entries: "childs pose" then costs what "childs" finds, not what "pose" finds.
-    driver = _rarest(words, spellings) if every and len(words) > 1 else None
 
     def matches(word: str, *, indexed: bool = True) -> str:
         sql, word_params = _matches(word, spellings, indexed=indexed)
@@ -162,21 +424,25 @@ def _ranked(
         columns.append(f"CASE WHEN {matches(word)} THEN 1 ELSE 0 END AS m{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {exact(word)} THEN 1 ELSE 0 END AS x{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {matches(word)} THEN 1 ELSE 0 END AS s{i}")
-    where = [f"({' OR '.join(matches(word, indexed=driver is None) for word in words)})"]
-    if driver is not None:
-        sql, word_params = _matches(words[driver], spellings, "a")
-        where.append(f"(e.kind, e.object_id) IN (SELECT a.kind, a.object_id FROM {Entry._meta.db_table} a WHERE {sql})")
-        params.extend(word_params)
-    scope_parts = []
-    for kind, queryset in scopes.items():
-        # Correlated, so that each matching entry is checked with a primary-key lookup: "object_id IN (the
-        # scope)" lets SQLite start from the scope and read the entries of every visible thing. The kind
-        # is compared as an expression for the same reason.
-        visible = queryset.order_by().filter(pk=RawSQL("e.object_id", ())).values("pk")
-        sql, scope_params = visible.query.sql_with_params()
-        scope_parts.append(f"((e.kind || '') = %s AND EXISTS ({sql}))")
-        params.extend([kind, *scope_params])
-    where.append(f"({' OR '.join(scope_parts)})")
+    where = [f"({' OR '.join(matches(word, indexed=among is None) for word in words)})"]
+    if among is not None:
+        by_kind = defaultdict(list)
+        for kind, object_id in among:
+            by_kind[kind].append(int(object_id))
+        parts = []
+        for kind, ids in by_kind.items():
+            # Ids inline: they come from the index, and a long list of parameters would outgrow SQLite's limit.
+            parts.append(f"(e.kind = %s AND e.object_id IN ({', '.join(map(str, sorted(ids)))}))")
+            params.append(kind)
+        where.append(f"({' OR '.join(parts)})")
+    else:
+        scope_parts = []
+        for kind, queryset in scopes.items():
+            visible, visible_params = _visible(kind, queryset)
+            # The kind is compared as an expression so that the database looks entries up by their word.
+            scope_parts.append(f"((e.kind || '') = %s AND {visible})")
+            params.extend([kind, *visible_params])
+        where.append(f"({' OR '.join(scope_parts)})")
     names_has = " + ".join(f"h{i}" for i in range(count))
     found = " + ".join(f"MAX(h{i})" for i in range(count))
     sql = f"""
@@ -202,30 +468,58 @@ def _ranked(
         FROM names GROUP BY kind, object_id
         HAVING {found} >= %s
     """
-    params.append(count if every else 1)
+    params.append(count if among is not None else 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     hits = [Hit(kind, object_id, rank, sort, found) for kind, object_id, sort, rank, found in rows]
-    return sorted(hits, key=lambda hit: (hit.rank, hit.sort, hit.object_id))
+    return sorted(hits, key=lambda hit: hit.key)
 
 
 class Ranked(Sequence):
-    """Things of one kind in the order a search ranked them, loaded a slice at a time from `queryset`
-    (so a paginator shows page 3 of 400 matches by loading 24 of them)."""
+    """Things of one kind that match a search, in rank order, loaded a slice at a time from `queryset`
+    (so a paginator shows page 3 by loading 48 of them). Only the first `reach` matches are ranked: up
+    to there `len` is exact, and `more` says whether there are others (`len` then counts one more, so
+    that a paginator links to the page after); a slice further on ranks further."""
 
-    def __init__(self, queryset: QuerySet, ids: list[int]):
-        self.queryset, self.ids = queryset, ids
+    def __init__(self, queryset: QuerySet, query: str, kind: str, *, reach: int = COUNTED):
+        self.queryset, self.query, self.kind = queryset, query, kind
+        self.reach = max(reach, COUNTED)
+        self._found: tuple[list[int], bool] | None = None
+
+    def reach_to(self, count: int) -> "Ranked":
+        """Rank at least the first `count` matches (a later page)."""
+        if count > self.reach:
+            self.reach, self._found = count, None
+        return self
+
+    def _ids(self) -> tuple[list[int], bool]:
+        if self._found is None:
+            outcome = search(self.query, {self.kind: self.queryset}, limit=self.reach)
+            self._found = (outcome.ids(self.kind), self.kind in outcome.more)
+        return self._found
+
+    @property
+    def more(self) -> bool:
+        return self._ids()[1]
+
+    @property
+    def known(self) -> int:
+        """How many matches are ranked (all of them unless `more`)."""
+        return len(self._ids()[0])
 
     def __len__(self):
-        return len(self.ids)
+        ids, more = self._ids()
+        return len(ids) + more
 
     def count(self):
-        return len(self.ids)
+        return len(self)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            wanted = self.ids[index]
+            if index.stop is not None and index.stop > self.reach and self.more:
+                self.reach_to(index.stop)
+            wanted = self._ids()[0][index]
             found = {obj.pk: obj for obj in self.queryset.filter(pk__in=wanted)} if wanted else {}
             return [found[pk] for pk in wanted if pk in found]
         return self[index : index + 1 or None][0]

@@ -43,6 +43,12 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def sort_key(name: str) -> str:
+    """A name for ordering: folded, letters and digits only ("Child's Pose" -> "childspose"), which every
+    database collation orders as Python does."""
+    return NOT_WORD.sub("", fold(name))[:120]
+
+
 def singular(word: str) -> str:
     """A plain English plural or a possessive read as the word itself: "childs" -> "child",
     "stretches" -> "stretch", "bodies" -> "body". Short words and Latin endings stay as they are."""

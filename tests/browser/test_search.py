@@ -84,3 +84,24 @@ def test_search_page_is_accessible_and_fits_the_screen(live_server, request, axe
     assert not violations, violations.report()
     assert no_horizontal_scroll(page)
     screenshot(page, f"search-{query}")
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_a_search_finding_more_than_it_counts_says_so_and_fits_the_screen(
+    live_server, request, axe, screenshot, studio, viewport
+):
+    from tests.factories import PoseFactory
+
+    twists = CategoryFactory(slug="twists", name="Twists")
+    for number in range(105):
+        PoseFactory(name=f"Twist Variation {number:03d}", category=twists)
+    page = request.getfixturevalue(viewport)
+    page.goto(f"{live_server.url}/search/?q=twist")
+    assert page.get_by_role("heading", name="More than 100 results for “twist”").is_visible()
+    assert page.locator(".card").count() == 24
+    assert page.get_by_role("link", name="All 100+ poses in the library →").is_visible()
+    load_every_image(page)
+    violations = axe(page)
+    assert not violations, violations.report()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "search-twist")

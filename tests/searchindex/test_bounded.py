@@ -1,0 +1,107 @@
+"""A search reads only the best matches it shows: the same best matches, in the same order, as ranking
+every match would give, and the same few queries however many things match."""
+
+import random
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import searchindex.query
+from poses.models import Pose
+from searchindex.query import COUNTED, _ranked, search, words_of
+from tests.factories import CategoryFactory, PoseFactory
+
+pytestmark = pytest.mark.django_db
+
+FIRST = ["Revolved", "Seated", "Bound", "Low", "Wide", "Extended"]
+SHAPES = ["Twist", "Fold", "Lunge", "Reach"]
+
+
+@pytest.fixture
+def many():
+    """About 150 poses whose names and summaries share a few words in every arrangement, some drafts."""
+    rng = random.Random(7)
+    category = CategoryFactory()
+    for number in range(150):
+        name = f"{rng.choice(FIRST)} {rng.choice(SHAPES)} {number}" + (" Pose" if number % 3 == 0 else "")
+        summary = f"A {rng.choice(SHAPES).lower()} for the {rng.choice(['spine', 'hips', 'pose'])}."
+        PoseFactory(name=name, summary=summary, category=category, status="draft" if number % 11 == 0 else "published")
+    PoseFactory(name="Twist", category=category)
+    PoseFactory(name="Zz Twist Pose", category=category)
+
+
+def every_match(query: str, scope) -> list[int]:
+    """The matches as ranking every one of them gives: the unbounded reading, for comparison."""
+    words = words_of(query)
+    hits = [hit for hit in _ranked(words, {word: {word} for word in words}, scopes={"pose": scope})]
+    return [hit.object_id for hit in hits if hit.found == len(words)]
+
+
+@pytest.mark.parametrize(
+    "query", ["twist", "twis", "pose", "twist pose", "seated twist", "pose twist", "fold spine", "low", "revolved"]
+)
+@pytest.mark.parametrize("limit", [5, 24, COUNTED])
+@pytest.mark.parametrize("meeting", ["few", "many"])
+def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, meeting, monkeypatch):
+    if meeting == "many":
+        # As if the words met in too many things to rank all at once: they are read in rank order.
+        monkeypatch.setattr(searchindex.query, "TOGETHER", -1)
+    scope = Pose.objects.published()
+    expected = every_match(query, scope)
+    outcome = search(query, {"pose": scope}, limit=limit)
+    assert outcome.ids("pose") == expected[:limit]
+    assert ("pose" in outcome.more) == (len(expected) > limit)
+
+
+def test_a_name_match_comes_before_many_matches_in_text_whatever_the_alphabet(many):
+    ids = search("twist", {"pose": Pose.objects.published()}, limit=5).ids("pose")
+    names = list(Pose.objects.filter(pk__in=ids).values_list("pk", "name"))
+    assert dict(names)[ids[0]] == "Twist"
+    assert all("Twist" in name for _, name in names)
+
+
+def count_queries(client, path, query) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, {"q": query}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["/search/", "/poses/"])
+@pytest.mark.parametrize("query", ["lunge", "lunge pose"])
+def test_a_search_whose_matches_grow_with_the_library_costs_the_same_queries(client, path, query, uncached):
+    category = CategoryFactory()
+    for number in range(6):
+        PoseFactory(name=f"Lunge {number} Pose", category=category)
+    small = count_queries(client, path, query)
+    for number in range(6, 160):
+        PoseFactory(name=f"Lunge {number} Pose", category=category)
+    assert count_queries(client, path, query) == small
+
+
+def test_the_search_page_counts_up_to_a_hundred_then_says_more(client, uncached):
+    category = CategoryFactory()
+    for number in range(130):
+        PoseFactory(name=f"Lunge {number:03d}", category=category)
+    html = client.get("/search/", {"q": "lunge"}).content.decode()
+    assert "More than 100 results for “lunge”" in html
+    assert 'Poses <span class="search-group__count">100+</span>' in html
+    assert 'href="/poses/?q=lunge">All 100+ poses in the library' in html
+
+
+def test_the_library_pages_through_every_match_in_rank_order(client, uncached):
+    category = CategoryFactory()
+    for number in range(130):
+        PoseFactory(name=f"Lunge {number:03d}", category=category)
+    PoseFactory(name="Lunge", category=category)
+    names = []
+    heading = {}
+    for page in (1, 2, 3):
+        html = client.get("/poses/", {"q": "lunge", "page": page}).content.decode()
+        heading[page] = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="results-title"[^>]*>(.*?)</h2>', html, re.S)[1])
+        names += re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', html)
+    assert names == ["Lunge", *(f"Lunge {number:03d}" for number in range(130))]
+    # Page 1 ranks 100 and says there are more; the last page has ranked them all.
+    assert heading[1].split() == ["More", "than", "100", "poses", "·", "page", "1"]
+    assert heading[3].split() == ["131", "poses", "·", "page", "3", "of", "3"]
