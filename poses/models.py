@@ -119,11 +119,8 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        """Everything the pose page shows, in a fixed number of queries."""
-        linked = Pose.objects.prefetch_related(
-            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
-            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
-        )
+        """Everything the pose page shows, in a fixed number of queries; the warm-up and cool-down
+        poses come along, their steps and pictures with `prefetch_linked`."""
         return self.select_related("category", "warm_up", "cool_down").prefetch_related(
             models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
             models.Prefetch("tips", queryset=PoseTip.objects.order_by("position")),
@@ -136,8 +133,6 @@ class PoseQuerySet(PublishableQuerySet):
             models.Prefetch(
                 "pose_muscles", queryset=PoseMuscle.objects.select_related("muscle").order_by("role", "position")
             ),
-            models.Prefetch("warm_up", queryset=linked),
-            models.Prefetch("cool_down", queryset=linked),
             "equipment",
             "tags",
         )
@@ -253,6 +248,17 @@ class PoseQuerySet(PublishableQuerySet):
             .annotate(muscle_role=models.F("pose_muscles__role"))
             .order_by("muscle_role", "name")
         )
+
+
+def prefetch_linked(pose: "Pose") -> None:
+    """The steps and pictures of a pose's warm-up and cool-down (loaded with it by `for_detail`), two
+    queries for both."""
+    linked = [other for other in (pose.warm_up, pose.cool_down) if other is not None]
+    models.prefetch_related_objects(
+        linked,
+        models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
+        models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+    )
 
 
 class Pose(Publishable):

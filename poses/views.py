@@ -9,7 +9,7 @@ from common.seo import absolute_url
 from workflow.models import public_q
 
 from .filters import PoseFilterForm
-from .models import Muscle, Pose, PoseMuscle
+from .models import Muscle, Pose, PoseMuscle, prefetch_linked
 
 HOME = ("Home", "/")
 
@@ -51,6 +51,11 @@ class PoseDetailView(DetailView):
 
     def get_queryset(self):
         return Pose.objects.visible_to(self.request.user).for_detail()
+
+    def get_object(self, queryset=None):
+        pose = super().get_object(queryset)
+        prefetch_linked(pose)
+        return pose
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
