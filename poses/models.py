@@ -1,3 +1,6 @@
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -5,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -32,6 +35,17 @@ def validate_video_url(value: str) -> None:
     allowed = ("youtube.com", "youtu.be", "vimeo.com")
     if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in allowed):
         raise ValidationError("Give an https link to a YouTube or Vimeo page.", code="video_url")
+
+
+def address(view: str, *args: str) -> str:
+    """`reverse(view, args=args)`, worked out once per process for each address: a page links to
+    dozens of poses and muscles."""
+    return _address(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, view, args)
+
+
+@lru_cache(maxsize=8192)
+def _address(prefix: str, urlconf: str, view: str, args: tuple) -> str:
+    return reverse(view, urlconf=urlconf, args=args)
 
 
 class Level(models.TextChoices):
@@ -71,7 +85,7 @@ class Muscle(ReferenceItem):
         pass
 
     def get_absolute_url(self):
-        return reverse("poses:muscle_detail", args=[self.slug])
+        return address("poses:muscle_detail", self.slug)
 
 
 class Equipment(ReferenceItem):
@@ -85,7 +99,7 @@ class Category(ReferenceItem):
         verbose_name_plural = "categories"
 
     def get_absolute_url(self):
-        return reverse("poses:pose_list") + f"?category={self.slug}"
+        return address("poses:pose_list") + f"?category={self.slug}"
 
 
 # How many poses "related" and "same primary muscles" consider at most, newest first.
@@ -369,7 +383,7 @@ class Pose(Publishable):
         return f"{self.name} ({self.sanskrit_name})" if self.sanskrit_name else self.name
 
     def get_absolute_url(self):
-        return reverse("poses:pose_detail", args=[self.slug])
+        return address("poses:pose_detail", self.slug)
 
     def clean(self):
         errors = {}
@@ -583,7 +597,12 @@ class BaseImage(models.Model):
 
     @property
     def srcset(self) -> str:
-        return ", ".join(f"{self._rendition_url(r['name'])} {r['width']}w" for r in self.renditions)
+        # Worked out once for the renditions this record holds: a page asks for it more than once.
+        known = self.__dict__.get("_srcset")
+        if known is None or known[0] is not self.renditions:
+            value = ", ".join(f"{self._rendition_url(r['name'])} {r['width']}w" for r in self.renditions)
+            known = self.__dict__["_srcset"] = (self.renditions, value)
+        return known[1]
 
     def url_for_width(self, target: int) -> str:
         """The smallest rendition at least `target` pixels wide (or the largest there is)."""
