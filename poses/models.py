@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -132,24 +132,23 @@ class PoseQuerySet(PublishableQuerySet):
             models.Prefetch("images", queryset=PoseImage.objects.order_by("position"))
         )
 
-    def for_detail(self):
-        """Everything the pose page shows, in a fixed number of queries; the warm-up and cool-down
-        poses come along, their steps and pictures with `prefetch_linked`."""
-        return self.select_related("category", "warm_up", "cool_down").prefetch_related(
-            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
-            models.Prefetch("tips", queryset=PoseTip.objects.order_by("position")),
-            models.Prefetch("cautions", queryset=PoseCaution.objects.order_by("position")),
-            models.Prefetch("benefits", queryset=PoseBenefit.objects.order_by("position")),
-            models.Prefetch("mistakes", queryset=PoseMistake.objects.order_by("position")),
-            models.Prefetch("faqs", queryset=PoseFAQ.objects.order_by("position")),
-            models.Prefetch("other_names", queryset=PoseOtherName.objects.order_by("position")),
-            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+    def for_detail(self, *, parts: bool = True):
+        """Everything the pose page shows, in a fixed number of queries. With `parts=False`, the steps,
+        texts and pictures are left to `prefetch_parts`, which reads them for the warm-up and cool-down
+        poses too, in two queries in all."""
+        lookups = [
             models.Prefetch(
                 "pose_muscles", queryset=PoseMuscle.objects.select_related("muscle").order_by("role", "position")
             ),
             "equipment",
             "tags",
-        )
+        ]
+        if parts:
+            lookups += [
+                *(models.Prefetch(name, queryset=model.objects.order_by("position")) for name, model, _ in TEXT_PARTS),
+                models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+            ]
+        return self.select_related("category", "warm_up", "cool_down").prefetch_related(*lookups)
 
     def search(self, query: str):
         """These poses ranked by how well their names match `query`, the way the site's search ranks
@@ -264,15 +263,54 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
 
-def prefetch_linked(pose: "Pose") -> None:
-    """The steps and pictures of a pose's warm-up and cool-down (loaded with it by `for_detail`), two
-    queries for both."""
-    linked = [other for other in (pose.warm_up, pose.cool_down) if other is not None]
-    models.prefetch_related_objects(
-        linked,
-        models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
-        models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
-    )
+def prefetch_parts(pose: "Pose") -> None:
+    """The steps, texts and pictures of a pose loaded by `for_detail(parts=False)` and of its warm-up
+    and cool-down, as `prefetch_related` would leave them (`pose.steps.all()` reads no more), in two
+    queries: the pictures, and every text part in one UNION ALL."""
+    poses = [pose, *(other for other in (pose.warm_up, pose.cool_down) if other is not None)]
+    models.prefetch_related_objects(poses, models.Prefetch("images", queryset=PoseImage.objects.order_by("position")))
+    by_pk = {other.pk: other for other in poses}
+    found = {(pk, name): [] for pk in by_pk for name, _, _ in TEXT_PARTS}
+    database = router.db_for_read(PoseStep)
+    with connections[database].cursor() as cursor:
+        cursor.execute(_parts_sql(database, len(by_pk)), [pk for _ in TEXT_PARTS for pk in by_pk])
+        for kind, pk, pose_id, position, first, second in cursor.fetchall():
+            name, model, fields = TEXT_PARTS[kind]
+            row = {
+                "id": pk,
+                "pose_id": pose_id,
+                "position": position,
+                **dict(zip(fields, (first, second), strict=False)),
+            }
+            # from_db takes the values in the order of the model's fields.
+            names = [field.attname for field in model._meta.concrete_fields]
+            part = model.from_db(database, names, [row[name] for name in names])
+            found[pose_id, name].append(part)
+    for (pose_id, name), items in found.items():
+        owner = by_pk[pose_id]
+        manager = getattr(owner, name)
+        for item in items:
+            manager.field.set_cached_value(item, owner)
+        cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
+        if name not in cache:
+            queryset = manager.get_queryset()
+            queryset._result_cache, queryset._prefetch_done = items, True
+            cache[name] = queryset
+
+
+@lru_cache(maxsize=16)
+def _parts_sql(database: str, count: int) -> str:
+    """SELECT kind, id, pose_id, position, first text, second text of every text part of `count` poses."""
+    quote = connections[database].ops.quote_name
+    marks = ", ".join(["%s"] * count)
+    selects = []
+    for kind, (_, model, fields) in enumerate(TEXT_PARTS):
+        columns = [quote(model._meta.get_field(field).column) for field in fields] + ["''"] * (2 - len(fields))
+        selects.append(
+            f"SELECT {kind}, {quote('id')}, {quote('pose_id')}, {quote('position')}, {', '.join(columns)} "
+            f"FROM {quote(model._meta.db_table)} WHERE {quote('pose_id')} IN ({marks})"
+        )
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 4, 2"
 
 
 class Pose(Publishable):
@@ -511,6 +549,19 @@ class PoseFAQ(PosePart):
 
     def __str__(self):
         return self.question
+
+
+# The pose's parts that are text, as the pose page reads them (`for_detail`, `prefetch_parts`): the
+# related name, the model and its text fields.
+TEXT_PARTS = (
+    ("steps", PoseStep, ("text",)),
+    ("tips", PoseTip, ("text",)),
+    ("cautions", PoseCaution, ("text",)),
+    ("benefits", PoseBenefit, ("text",)),
+    ("mistakes", PoseMistake, ("text",)),
+    ("faqs", PoseFAQ, ("question", "answer")),
+    ("other_names", PoseOtherName, ("name",)),
+)
 
 
 class PoseMuscle(PosePart):

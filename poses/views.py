@@ -9,7 +9,7 @@ from common.seo import absolute_url
 from workflow.models import public_q
 
 from .filters import PoseFilterForm
-from .models import Muscle, Pose, PoseMuscle, prefetch_linked
+from .models import Muscle, Pose, PoseMuscle, prefetch_parts
 
 HOME = ("Home", "/")
 # What lists every pose or muscle (pagecache.pages names the same tags).
@@ -52,11 +52,11 @@ class PoseDetailView(DetailView):
     template_name = "poses/pose_detail.html"
 
     def get_queryset(self):
-        return Pose.objects.visible_to(self.request.user).for_detail()
+        return Pose.objects.visible_to(self.request.user).for_detail(parts=False)
 
     def get_object(self, queryset=None):
         pose = super().get_object(queryset)
-        prefetch_linked(pose)
+        prefetch_parts(pose)
         return pose
 
     def get_context_data(self, **kwargs):

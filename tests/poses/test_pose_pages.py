@@ -267,16 +267,16 @@ def test_pose_page_query_count_does_not_grow_with_content(client, django_assert_
             other = complete_pose(primary=muscles[n % 3 : n % 3 + 2], images=1, steps=1)
             other.equipment.add(EquipmentFactory())
     assert PoseStep.objects.filter(pose=big).count() == 20
-    # The pose and its 12 kinds of parts, 1 each for the warm-up's and cool-down's steps and pictures,
-    # 3 for both lists of cards (poses, pictures, props), 1 for the muscles the body map links to; the
-    # first time, which poses the cards show: 4 for the poses with other props (their candidates' ids,
-    # then visibility, first), 3 for the related poses (the candidates sharing tags and in the category
-    # first).
-    with django_assert_max_num_queries(26):
+    # The pose, its muscles, props and tags, 1 for the pictures and 1 for every text part of the pose,
+    # its warm-up and its cool-down, 3 for both lists of cards (poses, pictures, props), 1 for the
+    # muscles the body map links to; the first time, which poses the cards show: 4 for the poses with
+    # other props (their candidates' ids, then visibility, first), 3 for the related poses (the
+    # candidates sharing tags and in the category first).
+    with django_assert_max_num_queries(17):
         first = client.get("/poses/big/")
     assert first.status_code == 200
     assert first.content.decode().count('class="card"') >= 12
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(10):
         again = client.get("/poses/big/")
     assert again.content == first.content
 
