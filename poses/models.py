@@ -587,6 +587,10 @@ class PoseMuscle(PosePart):
         return f"{self.muscle} ({self.get_role_display().lower()})"
 
 
+# How many rendition URLs a process keeps before it starts again (a few MB).
+RENDITION_URLS_KEPT = 50_000
+
+
 class BaseImage(models.Model):
     """A picture with its renditions. Subclasses add the owner and the position."""
 
@@ -644,7 +648,16 @@ class BaseImage(models.Model):
         super().save(*args, **kwargs)
 
     def _rendition_url(self, name: str) -> str:
-        return default_storage.url(name)
+        # Renditions are named by their content and media URLs are not signed: a name's URL never
+        # changes for a given storage and media address, so each storage keeps the ones it has worked out.
+        base = getattr(default_storage, "base_url", None)
+        kept = getattr(default_storage, "rendition_urls", None)
+        if kept is None or kept[0] != base or len(kept[1]) > RENDITION_URLS_KEPT:
+            kept = default_storage.rendition_urls = (base, {})
+        url = kept[1].get(name)
+        if url is None:
+            url = kept[1][name] = default_storage.url(name)
+        return url
 
     @property
     def srcset(self) -> str:
