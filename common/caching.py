@@ -62,13 +62,21 @@ def register(*, remember, invalidate) -> None:
     _backend.update(remember=remember, invalidate=invalidate)
 
 
-def remember(name: str, tags: tuple[str, ...], compute, *, scheduled: bool = True):
+def remember(name: str, tags: tuple[str, ...], compute, *, scheduled: bool = True, noted: bool = True):
     """`compute()`, kept in the shared cache until anything `tags` name changes or, if `scheduled`
     (the value depends on what is published now), scheduled content reaches its time. Without a
-    page cache installed, simply `compute()`."""
+    page cache installed, simply `compute()`. With `noted=False` the page being rendered does not
+    take on `tags`: the caller notes what the page shows from the value itself (broad tags such as
+    "list:poses" would have every change drop the page)."""
     if _backend["remember"] is None:
         return compute()
-    return _backend["remember"](name, tags, compute, scheduled=scheduled)
+    if noted:
+        return _backend["remember"](name, tags, compute, scheduled=scheduled)
+    token = _shown.set(None)
+    try:
+        return _backend["remember"](name, tags, compute, scheduled=scheduled)
+    finally:
+        _shown.reset(token)
 
 
 def invalidate(*tags: str) -> None:

@@ -81,12 +81,15 @@ class PageCacheMiddleware:
 
     def _public(self, request, response):
         body = response.content
-        gzipped = compress_string(body) if len(body) >= MIN_GZIP_BYTES else None
+        lookup = getattr(request, "_page_cache_lookup", None)
+        storing = lookup is not None and hasattr(request, "_page_cache_shown")
+        # Gzipped for the cache, or for this client if it takes it; not for nobody.
+        wanted = storing or ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        gzipped = compress_string(body) if wanted and len(body) >= MIN_GZIP_BYTES else None
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
         headers = tuple((name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS)
         entry = pages.Entry(body, gzipped, response["Content-Type"], etag, {}, None, headers)
-        lookup = getattr(request, "_page_cache_lookup", None)
-        if lookup is not None and hasattr(request, "_page_cache_shown"):
+        if storing:
             tags = set(request._page_cache_shown) | set(request._page_cache_declared)
             stored = pages.store(
                 lookup,

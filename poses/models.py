@@ -1,11 +1,14 @@
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -32,6 +35,17 @@ def validate_video_url(value: str) -> None:
     allowed = ("youtube.com", "youtu.be", "vimeo.com")
     if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in allowed):
         raise ValidationError("Give an https link to a YouTube or Vimeo page.", code="video_url")
+
+
+def address(view: str, *args: str) -> str:
+    """`reverse(view, args=args)`, worked out once per process for each address: a page links to
+    dozens of poses and muscles."""
+    return _address(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, view, args)
+
+
+@lru_cache(maxsize=8192)
+def _address(prefix: str, urlconf: str, view: str, args: tuple) -> str:
+    return reverse(view, urlconf=urlconf, args=args)
 
 
 class Level(models.TextChoices):
@@ -71,7 +85,7 @@ class Muscle(ReferenceItem):
         pass
 
     def get_absolute_url(self):
-        return reverse("poses:muscle_detail", args=[self.slug])
+        return address("poses:muscle_detail", self.slug)
 
 
 class Equipment(ReferenceItem):
@@ -85,7 +99,7 @@ class Category(ReferenceItem):
         verbose_name_plural = "categories"
 
     def get_absolute_url(self):
-        return reverse("poses:pose_list") + f"?category={self.slug}"
+        return address("poses:pose_list") + f"?category={self.slug}"
 
 
 # How many poses "related" and "same primary muscles" consider at most, newest first.
@@ -118,29 +132,23 @@ class PoseQuerySet(PublishableQuerySet):
             models.Prefetch("images", queryset=PoseImage.objects.order_by("position"))
         )
 
-    def for_detail(self):
-        """Everything the pose page shows, in a fixed number of queries."""
-        linked = Pose.objects.prefetch_related(
-            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
-            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
-        )
-        return self.select_related("category", "warm_up", "cool_down").prefetch_related(
-            models.Prefetch("steps", queryset=PoseStep.objects.order_by("position")),
-            models.Prefetch("tips", queryset=PoseTip.objects.order_by("position")),
-            models.Prefetch("cautions", queryset=PoseCaution.objects.order_by("position")),
-            models.Prefetch("benefits", queryset=PoseBenefit.objects.order_by("position")),
-            models.Prefetch("mistakes", queryset=PoseMistake.objects.order_by("position")),
-            models.Prefetch("faqs", queryset=PoseFAQ.objects.order_by("position")),
-            models.Prefetch("other_names", queryset=PoseOtherName.objects.order_by("position")),
-            models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+    def for_detail(self, *, parts: bool = True):
+        """Everything the pose page shows, in a fixed number of queries. With `parts=False`, the steps,
+        texts and pictures are left to `prefetch_parts`, which reads them for the warm-up and cool-down
+        poses too, in two queries in all."""
+        lookups = [
             models.Prefetch(
                 "pose_muscles", queryset=PoseMuscle.objects.select_related("muscle").order_by("role", "position")
             ),
-            models.Prefetch("warm_up", queryset=linked),
-            models.Prefetch("cool_down", queryset=linked),
             "equipment",
             "tags",
-        )
+        ]
+        if parts:
+            lookups += [
+                *(models.Prefetch(name, queryset=model.objects.order_by("position")) for name, model, _ in TEXT_PARTS),
+                models.Prefetch("images", queryset=PoseImage.objects.order_by("position")),
+            ]
+        return self.select_related("category", "warm_up", "cool_down").prefetch_related(*lookups)
 
     def search(self, query: str):
         """These poses ranked by how well their names match `query`, the way the site's search ranks
@@ -255,6 +263,56 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
 
+def prefetch_parts(pose: "Pose") -> None:
+    """The steps, texts and pictures of a pose loaded by `for_detail(parts=False)` and of its warm-up
+    and cool-down, as `prefetch_related` would leave them (`pose.steps.all()` reads no more), in two
+    queries: the pictures, and every text part in one UNION ALL."""
+    poses = [pose, *(other for other in (pose.warm_up, pose.cool_down) if other is not None)]
+    models.prefetch_related_objects(poses, models.Prefetch("images", queryset=PoseImage.objects.order_by("position")))
+    by_pk = {other.pk: other for other in poses}
+    found = {(pk, name): [] for pk in by_pk for name, _, _ in TEXT_PARTS}
+    database = router.db_for_read(PoseStep)
+    with connections[database].cursor() as cursor:
+        cursor.execute(_parts_sql(database, len(by_pk)), [pk for _ in TEXT_PARTS for pk in by_pk])
+        for kind, pk, pose_id, position, first, second in cursor.fetchall():
+            name, model, fields = TEXT_PARTS[kind]
+            row = {
+                "id": pk,
+                "pose_id": pose_id,
+                "position": position,
+                **dict(zip(fields, (first, second), strict=False)),
+            }
+            # from_db takes the values in the order of the model's fields.
+            names = [field.attname for field in model._meta.concrete_fields]
+            part = model.from_db(database, names, [row[name] for name in names])
+            found[pose_id, name].append(part)
+    for (pose_id, name), items in found.items():
+        owner = by_pk[pose_id]
+        manager = getattr(owner, name)
+        for item in items:
+            manager.field.set_cached_value(item, owner)
+        cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
+        if name not in cache:
+            queryset = manager.get_queryset()
+            queryset._result_cache, queryset._prefetch_done = items, True
+            cache[name] = queryset
+
+
+@lru_cache(maxsize=16)
+def _parts_sql(database: str, count: int) -> str:
+    """SELECT kind, id, pose_id, position, first text, second text of every text part of `count` poses."""
+    quote = connections[database].ops.quote_name
+    marks = ", ".join(["%s"] * count)
+    selects = []
+    for kind, (_, model, fields) in enumerate(TEXT_PARTS):
+        columns = [quote(model._meta.get_field(field).column) for field in fields] + ["''"] * (2 - len(fields))
+        selects.append(
+            f"SELECT {kind}, {quote('id')}, {quote('pose_id')}, {quote('position')}, {', '.join(columns)} "
+            f"FROM {quote(model._meta.db_table)} WHERE {quote('pose_id')} IN ({marks})"
+        )
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 4, 2"
+
+
 class Pose(Publishable):
     name = models.CharField("English name", max_length=120, help_text="The name most visitors know: “Backbend”.")
     sanskrit_name = models.CharField(
@@ -363,7 +421,7 @@ class Pose(Publishable):
         return f"{self.name} ({self.sanskrit_name})" if self.sanskrit_name else self.name
 
     def get_absolute_url(self):
-        return reverse("poses:pose_detail", args=[self.slug])
+        return address("poses:pose_detail", self.slug)
 
     def clean(self):
         errors = {}
@@ -493,6 +551,19 @@ class PoseFAQ(PosePart):
         return self.question
 
 
+# The pose's parts that are text, as the pose page reads them (`for_detail`, `prefetch_parts`): the
+# related name, the model and its text fields.
+TEXT_PARTS = (
+    ("steps", PoseStep, ("text",)),
+    ("tips", PoseTip, ("text",)),
+    ("cautions", PoseCaution, ("text",)),
+    ("benefits", PoseBenefit, ("text",)),
+    ("mistakes", PoseMistake, ("text",)),
+    ("faqs", PoseFAQ, ("question", "answer")),
+    ("other_names", PoseOtherName, ("name",)),
+)
+
+
 class PoseMuscle(PosePart):
     class Role(models.TextChoices):
         # Alphabetical order puts primary first when ordering by role.
@@ -514,6 +585,10 @@ class PoseMuscle(PosePart):
 
     def __str__(self):
         return f"{self.muscle} ({self.get_role_display().lower()})"
+
+
+# How many rendition URLs a process keeps before it starts again (a few MB).
+RENDITION_URLS_KEPT = 50_000
 
 
 class BaseImage(models.Model):
@@ -573,11 +648,25 @@ class BaseImage(models.Model):
         super().save(*args, **kwargs)
 
     def _rendition_url(self, name: str) -> str:
-        return default_storage.url(name)
+        # Renditions are named by their content and media URLs are not signed: a name's URL never
+        # changes for a given storage and media address, so each storage keeps the ones it has worked out.
+        base = getattr(default_storage, "base_url", None)
+        kept = getattr(default_storage, "rendition_urls", None)
+        if kept is None or kept[0] != base or len(kept[1]) > RENDITION_URLS_KEPT:
+            kept = default_storage.rendition_urls = (base, {})
+        url = kept[1].get(name)
+        if url is None:
+            url = kept[1][name] = default_storage.url(name)
+        return url
 
     @property
     def srcset(self) -> str:
-        return ", ".join(f"{self._rendition_url(r['name'])} {r['width']}w" for r in self.renditions)
+        # Worked out once for the renditions this record holds: a page asks for it more than once.
+        known = self.__dict__.get("_srcset")
+        if known is None or known[0] is not self.renditions:
+            value = ", ".join(f"{self._rendition_url(r['name'])} {r['width']}w" for r in self.renditions)
+            known = self.__dict__["_srcset"] = (self.renditions, value)
+        return known[1]
 
     def url_for_width(self, target: int) -> str:
         """The smallest rendition at least `target` pixels wide (or the largest there is)."""

@@ -3,16 +3,20 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from common.caching import cacheable
+from common.caching import cacheable, remember
 from common.listing import LenientPaginationMixin
 from common.seo import absolute_url
 from searchindex.query import Ranked
 from workflow.models import public_q
 
 from .filters import PoseFilterForm
-from .models import Muscle, Pose, PoseMuscle
+from .models import Muscle, Pose, PoseMuscle, prefetch_parts
 
 HOME = ("Home", "/")
+# What lists every pose or muscle (pagecache.pages names the same tags).
+POSES_LIST, MUSCLES_LIST = "list:poses", "list:muscles"
+# What includes/pose_card.html shows of a pose (with its category, pictures and props).
+CARD_FIELDS = ("slug", "name", "sanskrit_name", "level", "category")
 
 
 def poses_crumb():
@@ -58,22 +62,24 @@ class PoseDetailView(DetailView):
     template_name = "poses/pose_detail.html"
 
     def get_queryset(self):
-        return Pose.objects.visible_to(self.request.user).for_detail()
+        return Pose.objects.visible_to(self.request.user).for_detail(parts=False)
+
+    def get_object(self, queryset=None):
+        pose = super().get_object(queryset)
+        prefetch_parts(pose)
+        return pose
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pose = self.object
-        # Both pick published poses among a few hundred candidates by their ids; a visibility filter
-        # here would have SQLite walk every published pose instead.
-        listed = Pose.objects.for_listing()
-        related = list(listed.related_to(pose))
+        related, same_muscles = related_cards(pose)
         crumbs = [HOME, poses_crumb()]
         if pose.category:
             crumbs.append((pose.category.name, pose.category.get_absolute_url()))
         context.update(
             warm_up=self._linked(pose.warm_up),
             cool_down=self._linked(pose.cool_down),
-            same_muscles=listed.same_muscles_other_equipment(pose, exclude=related),
+            same_muscles=same_muscles,
             related=related,
             breadcrumbs=[*crumbs, (pose.name, None)],
             howto=howto_jsonld(self.request, pose),
@@ -133,6 +139,32 @@ class MuscleDetailView(DetailView):
             breadcrumbs=[HOME, muscles_crumb(), (muscle.name, None)],
             **kwargs,
         )
+
+
+def related_cards(pose: Pose) -> tuple[list[Pose], list[Pose]]:
+    """The pose page's "related" and "same primary muscles, different props" cards. Which poses they are
+    is worked out over many candidates, so the ids are kept until any pose, muscle, prop, category or
+    tag changes (or scheduled content reaches its time); the cards themselves are read fresh, in three
+    queries for both lists."""
+
+    def pick():
+        # Both pick published poses among a few hundred candidates by their ids; a visibility filter
+        # here would have SQLite walk every published pose instead.
+        listed = Pose.objects.only("pk")
+        related = list(listed.related_to(pose))
+        same = listed.same_muscles_other_equipment(pose, exclude=related).prefetch_related(None)
+        return [other.pk for other in related], [other.pk for other in same]
+
+    tags = (POSES_LIST, MUSCLES_LIST, f"pose:{pose.pk}")
+    related_ids, same_ids = remember(f"pose-related:{pose.pk}", tags, pick, noted=False)
+    cards = (
+        Pose.objects.for_listing()
+        .filter(pk__in=[*related_ids, *same_ids])
+        .only(*CARD_FIELDS, "category__name", "category__slug")
+        .prefetch_related("equipment")
+    )
+    by_id = {other.pk: other for other in cards}
+    return [by_id[pk] for pk in related_ids if pk in by_id], [by_id[pk] for pk in same_ids if pk in by_id]
 
 
 def howto_jsonld(request, pose: Pose) -> dict:

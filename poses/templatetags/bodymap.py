@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
@@ -19,10 +20,14 @@ def _slugs(items: Iterable | None) -> list[str]:
     return [slug for slug in slugs if isinstance(slug, str)]
 
 
-def muscle_links() -> dict[str, str]:
-    """The page of each drawn muscle that the site has (one query)."""
-    slugs = Muscle.objects.filter(slug__in=list(MUSCLES)).values_list("slug", flat=True)
-    return {slug: reverse("poses:muscle_detail", args=[slug]) for slug in slugs}
+def muscle_links() -> tuple[tuple[str, str], ...]:
+    """The page of each drawn muscle that the site has (one query), as (slug, address) pairs."""
+    return _links(tuple(Muscle.objects.filter(slug__in=list(MUSCLES)).values_list("slug", flat=True)))
+
+
+@lru_cache(maxsize=64)
+def _links(slugs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((slug, reverse("poses:muscle_detail", args=[slug])) for slug in slugs)
 
 
 def _next_prefix(context) -> str:
@@ -43,13 +48,22 @@ def body_map(context, primary=None, secondary=None, label=None, id_prefix=None, 
 
     `linked` makes every drawn muscle a link to its page; `current` names the muscle whose page it is.
     """
+    return _drawn(
+        tuple(_slugs(primary)),
+        tuple(_slugs(secondary)),
+        label,
+        id_prefix or _next_prefix(context),
+        muscle_links() if linked else (),
+        getattr(current, "slug", current) or "",
+    )
+
+
+# The drawing depends on its arguments alone (the shapes are fixed): each set of them is drawn once per
+# process, as pages share a few muscle sets and link targets.
+@lru_cache(maxsize=256)
+def _drawn(primary, secondary, label, id_prefix, links, current) -> SafeString:
     return render_body_map(
-        primary=_slugs(primary),
-        secondary=_slugs(secondary),
-        label=label,
-        id_prefix=id_prefix or _next_prefix(context),
-        links=muscle_links() if linked else None,
-        current=getattr(current, "slug", current) or "",
+        primary=primary, secondary=secondary, label=label, id_prefix=id_prefix, links=dict(links), current=current
     )
 
 

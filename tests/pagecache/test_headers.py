@@ -42,6 +42,24 @@ def test_a_page_from_the_cache_is_compressed_once_like_the_first(client, pose):
     assert gzip.decompress(again.content).startswith(b"<!doctype html>")
 
 
+@pytest.mark.usefixtures("uncached")
+def test_with_the_cache_off_a_page_is_gzipped_for_the_clients_that_take_it(client, pose):
+    plain = client.get("/poses/backbend/")
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content.startswith(b"<!doctype html>")
+    packed = client.get("/poses/backbend/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+
+
+def test_a_page_stored_for_a_client_without_gzip_is_gzipped_for_the_next(client, pose):
+    plain = client.get("/poses/backbend/")
+    assert not plain.has_header("Content-Encoding")
+    packed = Client().get("/poses/backbend/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+
+
 def test_a_cached_page_costs_no_query(client, pose, django_assert_num_queries):
     first = client.get("/poses/backbend/")
     with django_assert_num_queries(0):
