@@ -405,8 +405,9 @@ def _paged(
             term_sql, term_params = term.sql()
             visible_sql, visible_params = visible[kind]
             others, others_params = others_in[way]
-            where = [term_sql, "e.kind = %s", f"e.tier = {tier}", visible_sql, *others]
-            params.extend([*term_params, kind, *visible_params, *others_params])
+            # The other words first: most entries of a common word fail there, and are not looked up further.
+            where = [term_sql, "e.kind = %s", f"e.tier = {tier}", *others, visible_sql]
+            params.extend([*term_params, kind, *others_params, *visible_params])
             if number in started:
                 # After the last entry read; the plain comparison on sort lets the index start there.
                 where.append("e.sort >= %s AND (e.sort > %s OR e.object_id > %s)")
