@@ -16,16 +16,19 @@ found, `nearest` gives the things that match some of the words.
 A search reads only the best matches it is asked for, whatever the size of the library: each entry
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
-Several words are counted first (up to RARITY_CAP entries each). When none is very common they are
-intersected from their index entries alone and, when they meet in a few things (TOGETHER), those are
-ranked by reading their names whole. Otherwise the lists read are those of the rarest word, keeping
-only the things that hold the others, and the few found are ranked the same way. Beyond `limit` a
-search says only that there are more: counts stop there, and a page further on asks for more.
+Several words are counted first (up to FEW entries each, and up to RARITY_CAP when none has fewer).
+When none is very common they are intersected from their index entries alone and, when they meet in a
+few things (TOGETHER), those are ranked by reading their names whole. Otherwise the lists read are those
+of the rarest word, a page at a time (`_paged`): whole at once when it is rare, else the lists that give
+the best rank first, in pages that grow until the best `limit` + 1 are sure. Beyond `limit` a search says
+only that there are more: counts stop there, and a page further on asks for more.
 
 A search costs a few queries whatever the size of the library: for one word, one for the known words
-that start with what was typed and one for the best entries; for several, one to count them, one to
-intersect them and one to rank (or, when they are common, one for the words the rarest starts and
-one for the best entries before ranking); plus one for the typo vocabulary when typos are tried.
+that start with what was typed and one for the best entries; for several, one to count them, then one to
+intersect them and one to rank, or (when one is common) one for the words the rarest starts, one for
+which of its lists have entries and two a round (its next entries, theirs to rank them), a round for each
+rank the best things can have and a few more when the words seldom meet; plus one for the typo
+vocabulary when typos are tried.
 """
 
 from collections import defaultdict
@@ -146,23 +149,49 @@ def _matches(word: str, spellings: Mapping[str, set[str]], alias: str = "e", *, 
     return sql, [word, *typos, word, last]
 
 
-# Counting a word's entries stops here: enough to tell a rare word from a common one, and words that may
-# be intersected from their entries from a word too common for that, at a bounded cost.
+# Counting a word's entries stops at FEW first: a word with fewer is rare, and its lists are read whole at
+# a bounded cost. When every word has that many, counting goes on up to RARITY_CAP: enough to tell words
+# that may be intersected from their entries from a word too common for that, at a bounded cost.
+FEW = 500
 RARITY_CAP = 5000
 
 
 def _counts(words: list[str], spellings: Mapping[str, set[str]]) -> list[int]:
-    """How many entries each word of `words` matches, counted up to RARITY_CAP, in one query."""
-    parts, params = [], []
-    for i, word in enumerate(words):
-        sql, word_params = _matches(word, spellings, "a")
-        parts.append(
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {Entry._meta.db_table} a WHERE {sql} LIMIT {RARITY_CAP}) c{i})"
-        )
-        params.extend(word_params)
+    """How many entries each word of `words` matches, in one query: up to FEW when one of them has fewer
+    (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP."""
+    table = Entry._meta.db_table
+    few, many, params = [], [], []
+    for word in words:
+        # Each way a word matches counted on its own, in the index's order, so that every database reads
+        # the index (under a LIMIT PostgreSQL would otherwise scan the table for a common word).
+        typos = sorted(spellings[word] - {word})
+        ways = [("a.word = %s", [word])]
+        if not word.isdigit():
+            ways.append((f"a.word > %s AND a.word <= %s AND a.tier < {REST}", [word, last_with_prefix(word)]))
+        if typos:
+            ways.append((f"a.word IN ({', '.join(['%s'] * len(typos))}) AND a.tier < {REST}", typos))
+        for cap, counts in ((FEW, few), (RARITY_CAP, many)):
+            counts.append(
+                " + ".join(
+                    f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} a WHERE {sql} "
+                    f"ORDER BY a.word, a.kind, a.tier, a.sort, a.object_id LIMIT {cap}) c)"
+                    for sql, _ in ways
+                )
+            )
+        params.append([param for _, way_params in ways for param in way_params])
+    # The longer counts are made only when needed: each database evaluates a CASE's branches lazily.
+    common = " AND ".join(f"({part}) >= {FEW}" for part in few)
+    columns = [*few, *(f"CASE WHEN {common} THEN {part} END" for part in many)]
+    columns = [f"({column})" for column in columns]
+    flat = [param for word_params in params for param in word_params]
+    all_params = flat + [param for word_params in params for param in [*flat, *word_params]]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return list(cursor.fetchone())
+        cursor.execute(f"SELECT {', '.join(columns)}", all_params)
+        row = cursor.fetchone()
+    counted, longer = row[: len(words)], row[len(words) :]
+    if longer[0] is not None:
+        return list(longer)
+    return [RARITY_CAP if number >= FEW else number for number in counted]
 
 
 @dataclass(frozen=True)
@@ -229,11 +258,13 @@ def _variants(tier: int, term: _Term, place: int, count: int) -> list[tuple[str,
     return [*lists, ("together", WORDS), ("anywhere", REST)]
 
 
-def _visible(kind: str, queryset: QuerySet, alias: str = "e") -> tuple[str, list]:
+def _visible(kind: str, queryset: QuerySet, alias: str = "e", *, scalar: bool = False) -> tuple[str, list]:
     # Correlated, so that each entry is checked with a primary-key lookup: "object_id IN (the scope)" lets
     # the database start from the scope and read the entries of every visible thing.
     visible = queryset.order_by().filter(pk=RawSQL(f"{alias}.object_id", ())).values("pk")
     sql, params = visible.query.sql_with_params()
+    if scalar:
+        return f"({sql} LIMIT 1) IS NOT NULL", list(params)
     return f"EXISTS ({sql})", list(params)
 
 
@@ -262,6 +293,8 @@ def _best(
     # Otherwise the lists read are those of the rarest word.
     place = min(zip(counts, range(count), strict=True))[1]
     terms = _terms(words[place], spellings, starts)
+    if count > 1:
+        return _paged(words, spellings, place, terms, scopes, limit, rare=counts[place] < FEW)
     reach = limit + 1
     for widening in range(WIDENINGS + 1):
         candidates, cutoffs = _candidates(words, spellings, place, terms, scopes, reach)
@@ -286,6 +319,196 @@ def _best(
     return chosen, more
 
 
+def _paged(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    place: int,
+    terms: list[_Term],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    *,
+    rare: bool = False,
+) -> tuple[list[Hit], set[str]]:
+    """The best `limit` things of each kind holding every word, read from the lists of the word at `place`
+    a page at a time. One query finds which of that word's lists (kind, indexed word, tier) have entries;
+    then each round reads, in one query, the next page of each list that may still hold one of the best
+    things, and ranks the things of that page from one query for their entries. A list is read several
+    ways (`_variants`): its entries whose name also holds the other words, at their places or anywhere in
+    it, and all its entries; each way gives the best rank a thing read from it can have. A thing not read
+    yet ranks after the point each way has reached (at least its bound, then after the last sort key read):
+    reading stops when `limit` + 1 things rank before every such point, so a round costs its page. The
+    lists of a `rare` word (fewer than FEW entries) are read whole at once."""
+    table = Entry._meta.db_table
+    count = len(words)
+    candidates = [
+        (kind, term, tier) for kind in scopes for term in terms for tier in range(5) if tier != REST or term.text
+    ]
+    probes, params = [], []
+    for number, (kind, term, tier) in enumerate(candidates):
+        term_sql, term_params = term.sql()
+        probes.append(
+            f"SELECT {number} AS list WHERE EXISTS "
+            f"(SELECT 1 FROM {table} e WHERE {term_sql} AND e.kind = %s AND e.tier = {tier})"
+        )
+        params.extend([*term_params, kind])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(probes), params)
+        filled = sorted(number for (number,) in cursor.fetchall())
+    ways = []
+    for number in filled:
+        kind, term, tier = candidates[number]
+        ways.extend((kind, term, tier, way, bound) for way, bound in _variants(tier, term, place, count))
+    others_in = {}
+    for way in ("whole", "starts", "together"):
+        parts, parts_params = [], []
+        if way == "whole":
+            parts.append(f"e.position = {place} AND e.length = {count}")
+        elif way == "starts":
+            parts.append(f"e.position = {place} AND e.length <> {count}")
+        for i, word in enumerate(words):
+            if i != place:
+                sql, word_params = _matches(word, spellings, "o", indexed=False)
+                where = "o.kind = e.kind AND o.object_id = e.object_id AND o.field = e.field AND o.name = e.name"
+                if way != "together":
+                    where += f" AND o.position = {i}"
+                # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join
+                # it, read the whole list and sort it; checked entry by entry, the index's order is kept.
+                parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
+                parts_params.extend(word_params)
+        others_in[way] = (parts, parts_params)
+    # The things found anywhere are ranked whatever they hold.
+    others_in["anywhere"] = ([], [])
+    visible = {kind: _visible(kind, queryset, scalar=True) for kind, queryset in scopes.items()}
+    # Where each way not read to its end has got to: (its bound, the last sort key and id read).
+    reached: dict[int, tuple] = {number: (ways[number][4], "", 0) for number in range(len(ways))}
+    started: set[int] = set()
+    hits: dict[tuple[str, int], Hit] = {}
+    seen: set[tuple[str, int]] = set()
+    page = max(limit + 1, FEW) if rare else limit + 1
+    while True:
+        best = {kind: sorted(hit.key for hit in hits.values() if hit.kind == kind) for kind in scopes}
+        wanted = []
+        for number, point in sorted(reached.items()):
+            kind = ways[number][0]
+            # A way whose next things rank after `limit` + 1 found ones cannot change the best.
+            if len(best[kind]) <= limit or point < best[kind][limit]:
+                wanted.append(number)
+        if not wanted:
+            break
+        # The ways of the best bound first: those of a lower one are read only if these are not enough.
+        if not rare:
+            level = min(ways[number][4] for number in wanted)
+            wanted = [number for number in wanted if ways[number][4] == level]
+        branches, params = [], []
+        for number in wanted:
+            kind, term, tier, way, _ = ways[number]
+            term_sql, term_params = term.sql()
+            visible_sql, visible_params = visible[kind]
+            others, others_params = others_in[way]
+            # The other words first: most entries of a common word fail there, and are not looked up further.
+            where = [term_sql, "e.kind = %s", f"e.tier = {tier}", *others, visible_sql]
+            params.extend([*term_params, kind, *others_params, *visible_params])
+            if number in started:
+                # After the last entry read; the plain comparison on sort lets the index start there.
+                where.append("e.sort >= %s AND (e.sort > %s OR e.object_id > %s)")
+                _, sort, object_id = reached[number]
+                params.extend([sort, sort, object_id])
+            branches.append(
+                f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT e.sort, e.object_id FROM {table} e "
+                f"WHERE {' AND '.join(where)} ORDER BY e.sort, e.object_id LIMIT {int(page)}) c"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            rows = cursor.fetchall()
+        read = defaultdict(list)
+        for number, sort, object_id in rows:
+            read[number].append((sort, object_id))
+        new = set()
+        for number in wanted:
+            started.add(number)
+            got = read.get(number, [])
+            if len(got) < page:
+                del reached[number]
+            else:
+                reached[number] = (ways[number][4], *max(got))
+            kind = ways[number][0]
+            new.update((kind, object_id) for _, object_id in got if (kind, object_id) not in seen)
+        if new:
+            seen |= new
+            hits.update(((hit.kind, hit.object_id), hit) for hit in _ranked_here(words, spellings, new))
+        page *= WIDEN
+    chosen, more = [], set()
+    for kind in scopes:
+        mine = sorted((hit for hit in hits.values() if hit.kind == kind), key=lambda hit: hit.key)
+        if len(mine) > limit:
+            more.add(kind)
+        chosen.extend(mine[:limit])
+    return chosen, more
+
+
+def _ranked_here(words: list[str], spellings: Mapping[str, set[str]], among: set[tuple[str, int]]) -> list[Hit]:
+    """The things `among` that hold every word, ranked as `_ranked` ranks them, from one query for their
+    entries of the words (looked up by thing) and the ranking done here: a page of many things costs
+    what its entries do."""
+    params: list = []
+    matches = []
+    for word in words:
+        sql, word_params = _matches(word, spellings, indexed=False)
+        matches.append(sql)
+        params.extend(word_params)
+    by_kind = defaultdict(list)
+    for kind, object_id in among:
+        by_kind[kind].append(int(object_id))
+    parts = []
+    for kind, ids in by_kind.items():
+        # Ids inline: they come from the index, and a long list of parameters would outgrow SQLite's limit.
+        parts.append(f"(e.kind = %s AND e.object_id IN ({', '.join(map(str, sorted(ids)))}))")
+        params.append(kind)
+    sql = (
+        f"SELECT e.kind, e.object_id, e.field, e.name, e.length, e.position, e.word, e.sort "
+        f"FROM {Entry._meta.db_table} e WHERE ({' OR '.join(matches)}) AND ({' OR '.join(parts)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    count = len(words)
+    typos = [spellings[word] - {word} for word in words]
+    names = defaultdict(lambda: ([False] * count, [False] * count, [False] * count))
+    sorts = {}
+    for kind, object_id, field_, name, length, position, word, sort in rows:
+        has, wholes, starts = names[kind, object_id, field_, name, length]
+        sorts[kind, object_id] = min(sort, sorts.get((kind, object_id), sort))
+        for i, typed in enumerate(words):
+            # As `_matches` says: the word anywhere; in names also a known spelling or a longer word.
+            matched = word == typed or (
+                field_ < Entry.Field.TEXT and (word in typos[i] or (not typed.isdigit() and word.startswith(typed)))
+            )
+            has[i] = has[i] or matched
+            if position == i:
+                wholes[i] = wholes[i] or word in spellings[typed]
+                starts[i] = starts[i] or matched
+    ranks, found = {}, defaultdict(lambda: [False] * count)
+    for (kind, object_id, field_, _, length), (has, wholes, starts) in names.items():
+        if not all(has):
+            rank = REST
+        elif field_ == Entry.Field.NAME and all(wholes) and length == count:
+            rank = WHOLE
+        elif field_ == Entry.Field.NAME and all(starts):
+            rank = STARTS
+        elif field_ == Entry.Field.NAME:
+            rank = WORDS
+        else:
+            rank = OTHER_NAME if field_ == Entry.Field.OTHER_NAME else REST
+        ranks[kind, object_id] = min(rank, ranks.get((kind, object_id), rank))
+        found[kind, object_id] = [a or b for a, b in zip(found[kind, object_id], has, strict=True)]
+    hits = [
+        Hit(kind, object_id, ranks[kind, object_id], sorts[kind, object_id], count)
+        for (kind, object_id), held in found.items()
+        if all(held)
+    ]
+    return sorted(hits, key=lambda hit: hit.key)
+
+
 # Several words that meet in at most this many things are ranked all together at once (reading their
 # names whole costs what they are; beyond this, reading in rank order costs less).
 TOGETHER = 200
@@ -304,10 +527,10 @@ def _together(
         last = word if word.isdigit() else last_with_prefix(word)
         ways = [
             ("e.word = %s", [word]),
-            (f"e.word >= %s AND e.word <= %s AND e.field < {Entry.Field.TEXT}", [word, last]),
+            (f"e.word >= %s AND e.word <= %s AND e.tier < {REST}", [word, last]),
         ]
         if typos:
-            ways.append((f"e.word IN ({', '.join(['%s'] * len(typos))}) AND e.field < {Entry.Field.TEXT}", typos))
+            ways.append((f"e.word IN ({', '.join(['%s'] * len(typos))}) AND e.tier < {REST}", typos))
         selects = []
         for sql, way_params in ways:
             # The kind is left to the visibility test below, so that each search goes by the word.
@@ -358,7 +581,9 @@ def _candidates(
                     where += " AND o.field = e.field AND o.name = e.name"
                 if way in ("whole", "starts"):
                     where += f" AND o.position = {i}"
-                parts.append(f"EXISTS (SELECT 1 FROM {table} o WHERE {where} AND {sql})")
+                # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join
+                # it, read the whole list and sort it; checked entry by entry, the index's order is kept.
+                parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
                 parts_params.extend(word_params)
         others_in[way] = (parts, parts_params)
     for kind, queryset in scopes.items():

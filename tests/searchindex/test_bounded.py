@@ -43,11 +43,15 @@ def every_match(query: str, scope) -> list[int]:
     "query", ["twist", "twis", "pose", "twist pose", "seated twist", "pose twist", "fold spine", "low", "revolved"]
 )
 @pytest.mark.parametrize("limit", [5, 24, COUNTED])
-@pytest.mark.parametrize("meeting", ["few", "many"])
+@pytest.mark.parametrize("meeting", ["few", "many", "common"])
 def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, meeting, monkeypatch):
     if meeting == "many":
         # As if the words met in too many things to rank all at once: they are read in rank order.
         monkeypatch.setattr(searchindex.query, "TOGETHER", -1)
+    if meeting == "common":
+        # As if every word were in thousands of things: the rarest one's lists are read a page at a time.
+        monkeypatch.setattr(searchindex.query, "FEW", 3)
+        monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
     scope = Pose.objects.published()
     expected = every_match(query, scope)
     outcome = search(query, {"pose": scope}, limit=limit)
@@ -78,6 +82,22 @@ def test_a_search_whose_matches_grow_with_the_library_costs_the_same_queries(cli
     for number in range(6, 160):
         PoseFactory(name=f"Lunge {number} Pose", category=category)
     assert count_queries(client, path, query) == small
+
+
+@pytest.mark.parametrize("path", ["/search/", "/poses/"])
+def test_several_common_words_cost_no_more_queries_when_they_are_in_more_things(client, path, uncached, monkeypatch):
+    # As if "lunge" and "pose" were each in thousands of things: read a page at a time, in rank order.
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
+    category = CategoryFactory()
+    for number in range(12):
+        PoseFactory(name=f"Lunge {number} Pose", summary="A lunge pose.", category=category)
+    small = count_queries(client, path, "lunge pose")
+    for number in range(12, 200):
+        PoseFactory(name=f"Lunge {number} Pose", summary="A lunge pose.", category=category)
+    assert count_queries(client, path, "lunge pose") <= small
+    html = client.get(path, {"q": "lunge pose"}).content.decode()
+    assert "More than 100" in html
 
 
 def test_the_search_page_counts_up_to_a_hundred_then_says_more(client, uncached):
