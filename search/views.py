@@ -11,13 +11,13 @@ from poses.search import MUSCLE, POSE
 from poses.views import HOME
 from routines.models import Routine
 from routines.search import ROUTINE
-from searchindex.query import nearest
+from searchindex.query import COUNTED, nearest
 from searchindex.query import search as find
 
 MAX_QUERY = 100
 # A group shows this many; for more poses, the library lists them all (it searches the same way). Groups
-# are counted up to searchindex.query.COUNTED ("more than 100").
-SHOWN = {POSE: 24, ROUTINE: 12, MUSCLE: 12}
+# are counted up to searchindex.query.COUNTED, the poses shown ("24+").
+SHOWN = {POSE: COUNTED, ROUTINE: 12, MUSCLE: 12}
 
 
 def scopes() -> dict:

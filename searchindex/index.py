@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from .models import Entry, Spelling, Synonym
+from .models import Entry, Pair, Spelling, Synonym
 from .text import deletions, keys, sort_key, tolerance
 
 BATCH = 500
@@ -52,17 +52,18 @@ def refresh(kind: str, ids: Iterable[int]) -> None:
     ids = sorted(set(ids))
     if not ids:
         return
+    remove(kind, ids)
     documents = []
     for chunk in _chunks(ids):
-        Entry.objects.filter(kind=kind, object_id__in=chunk).delete()
         documents.extend(_sources[kind](chunk))
     _write(documents)
 
 
 def remove(kind: str, ids: Iterable[int]) -> None:
-    """Drop things from the index (they were deleted)."""
+    """Drop things from the index (they were deleted, or are about to be indexed again)."""
     for chunk in _chunks(sorted(set(ids))):
         Entry.objects.filter(kind=kind, object_id__in=chunk).delete()
+        Pair.objects.filter(kind=kind, object_id__in=chunk).delete()
 
 
 @transaction.atomic
@@ -71,6 +72,7 @@ def rebuild(kind: str | None = None) -> int:
     total = 0
     for name in [kind] if kind else kinds():
         Entry.objects.filter(kind=name).delete()
+        Pair.objects.filter(kind=name).delete()
         documents = list(_sources[name](None))
         _write(documents)
         total += len(documents)
@@ -133,9 +135,34 @@ def entry_rows(documents: list[Document]) -> tuple[list[tuple], set[str]]:
     return rows, words
 
 
+PAIR_COLUMNS = ["kind", "object_id", "first", "second", "tier", "sort"]
+
+
+def pair_rows(entries: list[tuple]) -> list[tuple]:
+    """The word pairs (columns PAIR_COLUMNS) of the names among entry rows: every two words of a name, in
+    both orders, each pair of words of a thing once, at its best tier."""
+    names = defaultdict(list)
+    for kind, object_id, field_, name, position, length, word, _, sort in entries:
+        if field_ < Entry.Field.TEXT:
+            names[kind, object_id, field_, name].append((position, word, length, sort))
+    best: dict[tuple, tuple[int, str]] = {}
+    for (kind, object_id, field_, _), words in names.items():
+        for first, word, length, sort in words:
+            for second, other, _, _ in words:
+                if word == other:
+                    continue
+                tier = Pair.tier_of(field_, first, second, length)
+                key = (kind, object_id, word, other)
+                if key not in best or tier < best[key][0]:
+                    best[key] = (tier, sort)
+    return [(*key, tier, sort) for key, (tier, sort) in best.items()]
+
+
 def write_rows(entries: list[tuple], spellings: list[tuple]) -> None:
-    """Insert rows made by `entry_rows` and `spelling_rows` (the entries of those objects must be gone)."""
+    """Insert rows made by `entry_rows` and `spelling_rows`, and the word pairs of their names (what the
+    index held of those objects must be gone: `remove`)."""
     _insert(Entry, ENTRY_COLUMNS, entries)
+    _insert(Pair, PAIR_COLUMNS, pair_rows(entries))
     _insert(Spelling, ["variant", "word"], spellings, ignore_conflicts=True)
 
 

@@ -48,6 +48,37 @@ class Entry(models.Model):
         return 3 if field == cls.Field.OTHER_NAME else 4
 
 
+class Pair(models.Model):
+    """Two words of one name of a thing, in either order, with the best rank a search for those two words
+    in that order can give it through that name (see `tier_of`). A search for two words reads the best
+    things holding both in one name from here, in rank order, however many things hold either word."""
+
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    first = models.CharField(max_length=MAX_WORD)
+    second = models.CharField(max_length=MAX_WORD)
+    tier = models.PositiveSmallIntegerField()
+    sort = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["first", "second", "kind", "tier", "sort", "object_id"], name="search_pair_ranked"),
+            models.Index(fields=["kind", "object_id"], name="search_pair_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.first} {self.second}"
+
+    @classmethod
+    def tier_of(cls, field: int, first: int, second: int, length: int) -> int:
+        """For the words at places `first` and `second` of a name of `length` words: 0, the whole name is
+        the two words in this order; 1, the name starts with them; 2, a name holds them; 3, another name
+        holds them."""
+        if field == Entry.Field.NAME:
+            return (0 if length == 2 else 1) if (first, second) == (0, 1) else 2
+        return 3
+
+
 class Spelling(models.Model):
     """The vocabulary for typos: each indexed word under itself and under every form with one or two of
     its letters left out. A typed word's own such forms find the known words within two typos through

@@ -36,16 +36,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import Entry, Spelling
+from .models import Entry, Pair, Spelling
 from .text import close, deletions, keys, last_with_prefix, tolerance
 
 MAX_WORDS = 8
 WHOLE, STARTS, WORDS, OTHER_NAME, REST = range(5)
-# How many matches of each kind a search ranks unless asked for more; the search page counts up to here.
-COUNTED = 100
+# How many matches of each kind a search ranks unless asked for more: as many as the search page shows of
+# poses. It counts up to here and says when there are more; the library ranks further a page at a time.
+COUNTED = 24
 # A typed word is also the start of at most this many known words, each read from its own ranked list;
 # a shorter start ("d") is read from the index as a range, which costs what it finds.
 PREFIX_WORDS = 10
@@ -156,20 +157,18 @@ FEW = 500
 RARITY_CAP = 5000
 
 
-def _counts(words: list[str], spellings: Mapping[str, set[str]]) -> list[int]:
-    """How many entries each word of `words` matches, in one query: up to FEW when one of them has fewer
-    (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP."""
+def _counts(
+    words: list[str], spellings: Mapping[str, set[str]], kinds: list[str] | None = None, *, further: bool = True
+) -> list[int]:
+    """How many entries (of things of `kinds`, when given) each word of `words` matches, in one query: up to
+    FEW when one of them has fewer (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP
+    (unless not `further`: then a word with FEW or more counts as RARITY_CAP)."""
     table = Entry._meta.db_table
     few, many, params = [], [], []
     for word in words:
         # Each way a word matches counted on its own, in the index's order, so that every database reads
         # the index (under a LIMIT PostgreSQL would otherwise scan the table for a common word).
-        typos = sorted(spellings[word] - {word})
-        ways = [("a.word = %s", [word])]
-        if not word.isdigit():
-            ways.append((f"a.word > %s AND a.word <= %s AND a.tier < {REST}", [word, last_with_prefix(word)]))
-        if typos:
-            ways.append((f"a.word IN ({', '.join(['%s'] * len(typos))}) AND a.tier < {REST}", typos))
+        ways = _ways(word, spellings, "a", kinds)
         for cap, counts in ((FEW, few), (RARITY_CAP, many)):
             counts.append(
                 " + ".join(
@@ -181,17 +180,50 @@ def _counts(words: list[str], spellings: Mapping[str, set[str]]) -> list[int]:
         params.append([param for _, way_params in ways for param in way_params])
     # The longer counts are made only when needed: each database evaluates a CASE's branches lazily.
     common = " AND ".join(f"({part}) >= {FEW}" for part in few)
-    columns = [*few, *(f"CASE WHEN {common} THEN {part} END" for part in many)]
+    columns = [*few, *(f"CASE WHEN {common} THEN {part} END" for part in many)] if further else few
     columns = [f"({column})" for column in columns]
     flat = [param for word_params in params for param in word_params]
-    all_params = flat + [param for word_params in params for param in [*flat, *word_params]]
+    if further:
+        flat += [param for word_params in params for param in [*flat, *word_params]]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", all_params)
+        cursor.execute(f"SELECT {', '.join(columns)}", flat)
         row = cursor.fetchone()
     counted, longer = row[: len(words)], row[len(words) :]
-    if longer[0] is not None:
+    if longer and longer[0] is not None:
         return list(longer)
     return [RARITY_CAP if number >= FEW else number for number in counted]
+
+
+def _ways(
+    word: str, spellings: Mapping[str, set[str]], alias: str, kinds: list[str] | None = None
+) -> list[tuple[str, list]]:
+    """SQL conditions (with their parameters) for the entries that match `word`, one for each way (and each
+    of `kinds`, when given), each a search of the index of its own: the word itself, in names a longer word
+    it starts, in names a known word it may be a typo of."""
+    typos = sorted(spellings[word] - {word})
+    ways = []
+    for kind in kinds or [None]:
+        # With a range of words the kind is an expression: the database would otherwise read every entry of
+        # that kind.
+        of_kind, in_range, kind_params = (
+            ("", "", []) if kind is None else (f" AND {alias}.kind = %s", f" AND ({alias}.kind || '') = %s", [kind])
+        )
+        ways.append((f"{alias}.word = %s{of_kind}", [word, *kind_params]))
+        if not word.isdigit():
+            ways.append(
+                (
+                    f"{alias}.word > %s AND {alias}.word <= %s AND {alias}.tier < {REST}{in_range}",
+                    [word, last_with_prefix(word), *kind_params],
+                )
+            )
+        if typos:
+            ways.append(
+                (
+                    f"{alias}.word IN ({', '.join(['%s'] * len(typos))}) AND {alias}.tier < {REST}{of_kind}",
+                    [*typos, *kind_params],
+                )
+            )
+    return ways
 
 
 @dataclass(frozen=True)
@@ -224,18 +256,38 @@ def _terms(word: str, spellings: Mapping[str, set[str]], starts: dict[str, list[
     if word.isdigit():
         return terms
     last = last_with_prefix(word)
-    if word not in starts:
-        starts[word] = list(
-            Spelling.objects.filter(variant__gt=word, variant__lte=last, word=F("variant"))
-            .order_by("variant")
-            .values_list("word", flat=True)[: PREFIX_WORDS + 1]
-        )
+    _look_up_starts([word], starts)
     longer = starts[word]
     if len(longer) > PREFIX_WORDS:
         terms.append(_Term(range=(word, last), exact=False))
     else:
         terms.extend(_Term((known,), exact=False) for known in longer if known not in typos)
     return terms
+
+
+def _look_up_starts(words: list[str], starts: dict[str, list[str]]) -> None:
+    """The known words that each of `words` starts, up to PREFIX_WORDS + 1 of them, into `starts`: one query
+    for those not looked up yet."""
+    wanted = [word for word in dict.fromkeys(words) if word not in starts and not word.isdigit()]
+    if not wanted:
+        return
+    table = Spelling._meta.db_table
+    # The vocabulary holds each known word under itself, among the forms its typos give.
+    branches = [
+        f"SELECT * FROM (SELECT {number} AS typed, s.word FROM {table} s WHERE s.variant > %s AND s.variant <= %s "
+        f"AND s.word = s.variant ORDER BY s.variant LIMIT {PREFIX_WORDS + 1}) w{number}"
+        for number in range(len(wanted))
+    ]
+    params = [param for word in wanted for param in (word, last_with_prefix(word))]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        rows = cursor.fetchall()
+    for word in wanted:
+        starts[word] = []
+    for number, known in rows:
+        starts[wanted[number]].append(known)
+    for word in wanted:
+        starts[word].sort()
 
 
 def _variants(tier: int, term: _Term, place: int, count: int) -> list[tuple[str, int]]:
@@ -261,11 +313,20 @@ def _variants(tier: int, term: _Term, place: int, count: int) -> list[tuple[str,
 def _visible(kind: str, queryset: QuerySet, alias: str = "e", *, scalar: bool = False) -> tuple[str, list]:
     # Correlated, so that each entry is checked with a primary-key lookup: "object_id IN (the scope)" lets
     # the database start from the scope and read the entries of every visible thing.
-    visible = queryset.order_by().filter(pk=RawSQL(f"{alias}.object_id", ())).values("pk")
-    sql, params = visible.query.sql_with_params()
+    compiled = getattr(queryset, "_search_visible", None)
+    if compiled is None:
+        # Made once for each scope, which a search reads many times over.
+        visible = queryset.order_by().filter(pk=RawSQL(f"{_OUTER}.object_id", ())).values("pk")
+        sql, params = visible.query.sql_with_params()
+        compiled = queryset._search_visible = (sql, list(params))
+    sql, params = compiled
+    sql = sql.replace(f"{_OUTER}.object_id", f"{alias}.object_id")
     if scalar:
         return f"({sql} LIMIT 1) IS NOT NULL", list(params)
     return f"EXISTS ({sql})", list(params)
+
+
+_OUTER = "search_outer_entry"
 
 
 def _best(
@@ -277,7 +338,34 @@ def _best(
 ) -> tuple[list[Hit], set[str]]:
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
-    counts = _counts(words, spellings) if count > 1 else [0]
+    # For two words, whether both are common is enough to know at first.
+    counts = _counts(words, spellings, further=count > 2) if count > 1 else [0]
+    chosen, named = [], {}
+    if count == 2 and min(counts) >= FEW:
+        # Two common words in one name are read from the pair index; a kind where that is not enough (fewer
+        # than `limit` + 1 things hold both in one name) is read from the words' entries.
+        named = _named(words, spellings, scopes, limit, starts) or {}
+        chosen = [hit for hits in named.values() for hit in hits[:limit]]
+        scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in named}
+        if not scopes:
+            return chosen, set(named)
+        # How common the words are in the kinds left.
+        counts = _counts(words, spellings, list(scopes))
+    elif count == 2 and max(counts) >= FEW:
+        counts = _counts(words, spellings)
+    hits, more = _best_of_entries(words, spellings, scopes, limit, starts, counts)
+    return [*chosen, *hits], more | set(named)
+
+
+def _best_of_entries(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    starts: dict[str, list[str]],
+    counts: list[int],
+) -> tuple[list[Hit], set[str]]:
+    count = len(words)
     # Words that are none of them very common are intersected from their entries alone.
     if count > 1 and max(counts) < RARITY_CAP:
         together = _together(words, spellings, scopes)
@@ -446,6 +534,115 @@ def _paged(
     return chosen, more
 
 
+# Two words are read from the pair index when they stand for at most this many pairs of indexed words (each
+# typed word, its typos and the words it starts): beyond, finding which lists hold entries costs too much.
+PAIR_LISTS = 24
+
+
+def _named(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    starts: dict[str, list[str]],
+) -> dict[str, list[Hit]] | None:
+    """For two words: the best `limit` + 1 things of each kind that hold both in one name, read in rank
+    order from the pair index, for the kinds where more than `limit` things do (there, no thing holding
+    the words only apart can rank among the best). Each list of the pair index (two indexed words, a kind
+    and a tier) gives the rank of what it holds; the lists are read a page at a time, the best rank first,
+    until `limit` + 1 things rank before what is still unread, as `_paged` does. None when the pair index
+    cannot answer: a word read as more than a few indexed words, or as the other word."""
+    indexed = []
+    _look_up_starts(words, starts)
+    for word in words:
+        own: dict[str, bool] = {}
+        for term in _terms(word, spellings, starts):
+            if term.range:
+                return None
+            for known in term.words:
+                own[known] = own.get(known, False) or term.exact
+        indexed.append(own)
+    first, second = indexed
+    if first.keys() & second.keys() or len(first) * len(second) > PAIR_LISTS:
+        return None
+    table = Pair._meta.db_table
+    candidates = []
+    for kind in scopes:
+        for a, a_exact in first.items():
+            for b, b_exact in second.items():
+                for tier in range(OTHER_NAME + 1):
+                    bound = WHOLE if tier == 0 and a_exact and b_exact else STARTS if tier <= 1 else tier
+                    candidates.append((kind, a, b, tier, bound))
+    probes, params = [], []
+    for number, (kind, a, b, tier, _) in enumerate(candidates):
+        probes.append(
+            f"SELECT {number} AS list WHERE EXISTS (SELECT 1 FROM {table} p "
+            f"WHERE p.first = %s AND p.second = %s AND p.kind = %s AND p.tier = {tier})"
+        )
+        params.extend([a, b, kind])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(probes), params)
+        lists = [candidates[number] for (number,) in sorted(cursor.fetchall())]
+    visible = {kind: _visible(kind, queryset, alias="p", scalar=True) for kind, queryset in scopes.items()}
+    # Where each list not read to its end has got to: (its rank, the last sort key and id read).
+    reached: dict[int, tuple] = {number: (lists[number][4], "", 0) for number in range(len(lists))}
+    started: set[int] = set()
+    hits: dict[tuple[str, int], Hit] = {}
+    page = limit + 1
+    while True:
+        best = {kind: sorted(hit.key for hit in hits.values() if hit.kind == kind) for kind in scopes}
+        wanted = [
+            number
+            for number, point in sorted(reached.items())
+            if len(best[lists[number][0]]) <= limit or point < best[lists[number][0]][limit]
+        ]
+        if not wanted:
+            break
+        level = min(lists[number][4] for number in wanted)
+        branches, params = [], []
+        for number in wanted:
+            kind, a, b, tier, bound = lists[number]
+            if bound != level:
+                continue
+            visible_sql, visible_params = visible[kind]
+            where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", visible_sql]
+            params.extend([a, b, kind, *visible_params])
+            if number in started:
+                where.append("p.sort >= %s AND (p.sort > %s OR p.object_id > %s)")
+                _, sort, object_id = reached[number]
+                params.extend([sort, sort, object_id])
+            branches.append(
+                f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT p.sort, p.object_id FROM {table} p "
+                f"WHERE {' AND '.join(where)} ORDER BY p.sort, p.object_id LIMIT {int(page)}) c"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            rows = cursor.fetchall()
+        read = defaultdict(list)
+        for number, sort, object_id in rows:
+            read[number].append((sort, object_id))
+            kind, bound = lists[number][0], lists[number][4]
+            hit = Hit(kind, object_id, bound, sort, len(words))
+            if (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
+                hits[kind, object_id] = hit
+        for number in wanted:
+            if lists[number][4] != level:
+                continue
+            started.add(number)
+            got = read.get(number, [])
+            if len(got) < page:
+                del reached[number]
+            else:
+                reached[number] = (level, *max(got))
+        page *= WIDEN
+    settled = {}
+    for kind in scopes:
+        mine = sorted((hit for hit in hits.values() if hit.kind == kind), key=lambda hit: hit.key)
+        if len(mine) > limit:
+            settled[kind] = mine
+    return settled
+
+
 def _ranked_here(words: list[str], spellings: Mapping[str, set[str]], among: set[tuple[str, int]]) -> list[Hit]:
     """The things `among` that hold every word, ranked as `_ranked` ranks them, from one query for their
     entries of the words (looked up by thing) and the ranking done here: a page of many things costs
@@ -523,17 +720,8 @@ def _together(
     parts, params = [], []
     for i, word in enumerate(words):
         # Each way a word matches as a search of the index of its own (an OR of them would read every entry).
-        typos = sorted(spellings[word] - {word})
-        last = word if word.isdigit() else last_with_prefix(word)
-        ways = [
-            ("e.word = %s", [word]),
-            (f"e.word >= %s AND e.word <= %s AND e.tier < {REST}", [word, last]),
-        ]
-        if typos:
-            ways.append((f"e.word IN ({', '.join(['%s'] * len(typos))}) AND e.tier < {REST}", typos))
         selects = []
-        for sql, way_params in ways:
-            # The kind is left to the visibility test below, so that each search goes by the word.
+        for sql, way_params in _ways(word, spellings, "e", list(scopes)):
             selects.append(f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql}")
             params.extend(way_params)
         parts.append(f"SELECT w{i}.kind, w{i}.object_id FROM ({' UNION '.join(selects)}) w{i}")

@@ -42,7 +42,7 @@ def every_match(query: str, scope) -> list[int]:
 @pytest.mark.parametrize(
     "query", ["twist", "twis", "pose", "twist pose", "seated twist", "pose twist", "fold spine", "low", "revolved"]
 )
-@pytest.mark.parametrize("limit", [5, 24, COUNTED])
+@pytest.mark.parametrize("limit", [5, COUNTED, 100])
 @pytest.mark.parametrize("meeting", ["few", "many", "common"])
 def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, meeting, monkeypatch):
     if meeting == "many":
@@ -81,7 +81,7 @@ def test_a_search_whose_matches_grow_with_the_library_costs_the_same_queries(cli
     small = count_queries(client, path, query)
     for number in range(6, 160):
         PoseFactory(name=f"Lunge {number} Pose", category=category)
-    assert count_queries(client, path, query) == small
+    assert count_queries(client, path, query) <= small
 
 
 @pytest.mark.parametrize("path", ["/search/", "/poses/"])
@@ -97,17 +97,18 @@ def test_several_common_words_cost_no_more_queries_when_they_are_in_more_things(
         PoseFactory(name=f"Lunge {number} Pose", summary="A lunge pose.", category=category)
     assert count_queries(client, path, "lunge pose") <= small
     html = client.get(path, {"q": "lunge pose"}).content.decode()
-    assert "More than 100" in html
+    assert {"/search/": "More than 24 results", "/poses/": "More than 48 poses"}[path] in html
 
 
-def test_the_search_page_counts_up_to_a_hundred_then_says_more(client, uncached):
+def test_the_search_page_counts_what_it_shows_then_says_more(client, uncached):
     category = CategoryFactory()
     for number in range(130):
         PoseFactory(name=f"Lunge {number:03d}", category=category)
     html = client.get("/search/", {"q": "lunge"}).content.decode()
-    assert "More than 100 results for “lunge”" in html
-    assert 'Poses <span class="search-group__count">100+</span>' in html
-    assert 'href="/poses/?q=lunge">All 100+ poses in the library' in html
+    assert "More than 24 results for “lunge”" in html
+    assert 'Poses <span class="search-group__count">24+</span>' in html
+    assert html.count('class="card__title"') == 24
+    assert 'href="/poses/?q=lunge">All matching poses in the library' in html
 
 
 def test_the_library_pages_through_every_match_in_rank_order(client, uncached):
@@ -122,6 +123,7 @@ def test_the_library_pages_through_every_match_in_rank_order(client, uncached):
         heading[page] = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="results-title"[^>]*>(.*?)</h2>', html, re.S)[1])
         names += re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', html)
     assert names == ["Lunge", *(f"Lunge {number:03d}" for number in range(130))]
-    # Page 1 ranks 100 and says there are more; the last page has ranked them all.
-    assert heading[1].split() == ["More", "than", "100", "poses", "·", "page", "1"]
+    # Page 1 ranks what it shows and says there are more; so does page 2; the last page has ranked them all.
+    assert heading[1].split() == ["More", "than", "48", "poses", "·", "page", "1"]
+    assert heading[2].split() == ["More", "than", "96", "poses", "·", "page", "2"]
     assert heading[3].split() == ["131", "poses", "·", "page", "3", "of", "3"]

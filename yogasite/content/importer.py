@@ -25,7 +25,6 @@ from routines import search as routine_search
 from routines.models import Author, AuthorImage, RelatedRoutine, Routine, RoutineImage, RoutineStep, StepVariation
 from routines.services import refresh_duration
 from searchindex import index as search_index
-from searchindex.models import Entry
 from workflow.activity import record as record_activity
 from workflow.models import Activity
 from workflow.roles import can_publish
@@ -624,9 +623,7 @@ def _write_poses(prepared: _Prepared) -> None:
             links.rows.append([*ids, pose.pk])
     links.execute()
     poses = [pose for pose, _ in prepared.written_poses]
-    for start in range(0, len(poses), search_index.BATCH):
-        ids = [pose.pk for pose in poses[start : start + search_index.BATCH]]
-        Entry.objects.filter(kind=pose_search.POSE, object_id__in=ids).delete()
+    search_index.remove(pose_search.POSE, [pose.pk for pose in poses])
     prepared.index_entries.resolve()
     search_index.write_rows(prepared.index_entries.rows, prepared.index_spellings)
 
