@@ -586,9 +586,9 @@ def _named(
     visible = {kind: _visible(kind, queryset, alias="p", scalar=True) for kind, queryset in scopes.items()}
     # Where each list not read to its end has got to: (its rank, the last sort key and id read).
     reached: dict[int, tuple] = {number: (lists[number][4], "", 0) for number in range(len(lists))}
-    started: set[int] = set()
+    # How many entries the next read of each list takes: `limit` + 1 at first, more each time after.
+    pages = dict.fromkeys(reached, limit + 1)
     hits: dict[tuple[str, int], Hit] = {}
-    page = limit + 1
     while True:
         best = {kind: sorted(hit.key for hit in hits.values() if hit.kind == kind) for kind in scopes}
         wanted = [
@@ -607,13 +607,13 @@ def _named(
             visible_sql, visible_params = visible[kind]
             where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", visible_sql]
             params.extend([a, b, kind, *visible_params])
-            if number in started:
+            if pages[number] > limit + 1:
                 where.append("p.sort >= %s AND (p.sort > %s OR p.object_id > %s)")
                 _, sort, object_id = reached[number]
                 params.extend([sort, sort, object_id])
             branches.append(
                 f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT p.sort, p.object_id FROM {table} p "
-                f"WHERE {' AND '.join(where)} ORDER BY p.sort, p.object_id LIMIT {int(page)}) c"
+                f"WHERE {' AND '.join(where)} ORDER BY p.sort, p.object_id LIMIT {pages[number]}) c"
             )
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(branches), params)
@@ -628,13 +628,12 @@ def _named(
         for number in wanted:
             if lists[number][4] != level:
                 continue
-            started.add(number)
             got = read.get(number, [])
-            if len(got) < page:
+            if len(got) < pages[number]:
                 del reached[number]
             else:
                 reached[number] = (level, *max(got))
-        page *= WIDEN
+                pages[number] *= WIDEN
     settled = {}
     for kind in scopes:
         mine = sorted((hit for hit in hits.values() if hit.kind == kind), key=lambda hit: hit.key)

@@ -40,7 +40,21 @@ def every_match(query: str, scope) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    "query", ["twist", "twis", "pose", "twist pose", "seated twist", "pose twist", "fold spine", "low", "revolved"]
+    "query",
+    [
+        "twist",
+        "twis",
+        "pose",
+        "twist pose",
+        "seated twist",
+        "pose twist",
+        "twis pose",
+        "seated tw",
+        "twist twi",
+        "fold spine",
+        "low",
+        "revolved",
+    ],
 )
 @pytest.mark.parametrize("limit", [5, COUNTED, 100])
 @pytest.mark.parametrize("meeting", ["few", "many", "common"])
@@ -127,3 +141,14 @@ def test_the_library_pages_through_every_match_in_rank_order(client, uncached):
     assert heading[1].split() == ["More", "than", "48", "poses", "·", "page", "1"]
     assert heading[2].split() == ["More", "than", "96", "poses", "·", "page", "2"]
     assert heading[3].split() == ["131", "poses", "·", "page", "3", "of", "3"]
+
+
+def test_two_common_words_are_read_from_the_pair_index_a_page_at_a_time(many, monkeypatch):
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("twist pose", {"pose": Pose.objects.published()}, limit=5)
+    sql = [query["sql"] for query in queries]
+    assert any("searchindex_pair" in text and "LIMIT 6" in text for text in sql)
+    assert outcome.ids("pose") == every_match("twist pose", Pose.objects.published())[:5]
+    # Nothing is read from the words' own entries: more than five things hold both in one name.
+    assert not any("searchindex_entry e" in text for text in sql)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from poses.models import Pose
 from routines.models import Routine
 from searchindex import index
-from searchindex.models import Entry, Synonym
+from searchindex.models import Entry, Pair, Synonym
 from searchindex.query import search
 from tests.factories import PoseFactory, RoutineFactory, RoutineStepFactory
 
@@ -102,3 +102,32 @@ def test_synonyms_admin_explains_and_refuses_empty_or_useless_synonyms(staff_cli
     assert response.status_code == 302 and Synonym.objects.get().means == "backbend"
     PoseFactory(name="Backbend")
     assert found("wheel") == ["Backbend"]
+
+
+def pairs(pose) -> set[tuple[str, str, int]]:
+    return set(Pair.objects.filter(kind="pose", object_id=pose.pk).values_list("first", "second", "tier"))
+
+
+def test_every_two_words_of_a_name_are_indexed_as_a_pair_in_both_orders_and_text_is_not():
+    pose = PoseFactory(name="Seated Twist", sanskrit_name="Bharadvajasana", summary="A gentle twist for the spine.")
+    assert pairs(pose) == {("seated", "twist", 0), ("twist", "seated", 2)}
+    pose.name = "Seated Spinal Twist"
+    pose.save()
+    # A name that starts with two words, and the other orders and places.
+    assert ("seated", "spinal", 1) in pairs(pose) and ("seated", "twist", 2) in pairs(pose)
+    assert ("spinal", "twist", 2) in pairs(pose) and ("twist", "seated", 2) in pairs(pose)
+    assert len(pairs(pose)) == 6
+    pose.delete()
+    assert not Pair.objects.exists()
+
+
+def test_other_names_give_pairs_of_their_own_tier_and_a_rebuild_gives_the_same_pairs(tmp_path):
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(document([pose_record("corpse", "Corpse Pose", "Śavāsana", ["Final Rest"])])))
+    call_command("import_content", str(path), stdout=io.StringIO())
+    pose = Pose.objects.get(slug="corpse")
+    assert pairs(pose) == {("corpse", "pose", 0), ("pose", "corpse", 2), ("final", "rest", 3), ("rest", "final", 3)}
+    Pair.objects.all().delete()
+    Entry.objects.all().delete()
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert pairs(pose) == {("corpse", "pose", 0), ("pose", "corpse", 2), ("final", "rest", 3), ("rest", "final", 3)}
