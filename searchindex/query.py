@@ -349,10 +349,11 @@ def _best(
         scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in named}
         if not scopes:
             return chosen, set(named)
-        # How common the words are in the kinds left.
-        counts = _counts(words, spellings, list(scopes))
-    elif count == 2 and max(counts) >= FEW:
-        counts = _counts(words, spellings)
+        # How common the words are in the kinds left: counted further only when both are common there too.
+        if named:
+            counts = _counts(words, spellings, list(scopes), further=False)
+        if min(counts) >= FEW:
+            counts = _counts(words, spellings, list(scopes))
     hits, more = _best_of_entries(words, spellings, scopes, limit, starts, counts)
     return [*chosen, *hits], more | set(named)
 
