@@ -447,26 +447,8 @@ def _paged(
     for number in filled:
         kind, term, tier = candidates[number]
         ways.extend((kind, term, tier, way, bound) for way, bound in _variants(tier, term, place, count))
-    others_in = {}
-    for way in ("whole", "starts", "together"):
-        parts, parts_params = [], []
-        if way == "whole":
-            parts.append(f"e.position = {place} AND e.length = {count}")
-        elif way == "starts":
-            parts.append(f"e.position = {place} AND e.length <> {count}")
-        for i, word in enumerate(words):
-            if i != place:
-                sql, word_params = _matches(word, spellings, "o", indexed=False)
-                where = "o.kind = e.kind AND o.object_id = e.object_id AND o.field = e.field AND o.name = e.name"
-                if way != "together":
-                    where += f" AND o.position = {i}"
-                # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join
-                # it, read the whole list and sort it; checked entry by entry, the index's order is kept.
-                parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
-                parts_params.extend(word_params)
-        others_in[way] = (parts, parts_params)
     # The things found anywhere are ranked whatever they hold.
-    others_in["anywhere"] = ([], [])
+    others_in = _other_words(words, spellings, place, anywhere=False)
     visible = {kind: _visible(kind, queryset, scalar=True) for kind, queryset in scopes.items()}
     # Where each way not read to its end has got to: (its bound, the last sort key and id read).
     reached: dict[int, tuple] = {number: (ways[number][4], "", 0) for number in range(len(ways))}
@@ -643,6 +625,39 @@ def _named(
     return settled
 
 
+def _other_words(
+    words: list[str], spellings: Mapping[str, set[str]], place: int, *, anywhere: bool
+) -> dict[str, tuple[list[str], list]]:
+    """For each way a list of the word at `place` is read: SQL conditions (and their parameters) on its entry
+    `e` that the other words must meet. "whole": the entry's name is the words, each at its own place;
+    "starts": a longer name starts with them; "together": the name holds them; "anywhere": the thing holds
+    them (checked only when `anywhere`)."""
+    table = Entry._meta.db_table
+    count = len(words)
+    others_in = {}
+    for way in ("whole", "starts", "together", "anywhere"):
+        parts, parts_params = [], []
+        if way == "whole":
+            parts.append(f"e.position = {place} AND e.length = {count}")
+        elif way == "starts":
+            parts.append(f"e.position = {place} AND e.length <> {count}")
+        for i, word in enumerate(words):
+            if i == place or (way == "anywhere" and not anywhere):
+                continue
+            sql, word_params = _matches(word, spellings, "o", indexed=False)
+            where = "o.kind = e.kind AND o.object_id = e.object_id"
+            if way != "anywhere":
+                where += " AND o.field = e.field AND o.name = e.name"
+            if way in ("whole", "starts"):
+                where += f" AND o.position = {i}"
+            # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join it,
+            # read the whole list and sort it; checked entry by entry, the index's order is kept.
+            parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
+            parts_params.extend(word_params)
+        others_in[way] = (parts, parts_params)
+    return others_in
+
+
 def _ranked_here(words: list[str], spellings: Mapping[str, set[str]], among: set[tuple[str, int]]) -> list[Hit]:
     """The things `among` that hold every word, ranked as `_ranked` ranks them, from one query for their
     entries of the words (looked up by thing) and the ranking done here: a page of many things costs
@@ -754,26 +769,7 @@ def _candidates(
     branches, params, meta = [], [], []
     count = len(words)
     table = Entry._meta.db_table
-    others_in = {}
-    for way in ("whole", "starts", "together", "anywhere"):
-        parts, parts_params = [], []
-        if way == "whole":
-            parts.append(f"e.position = {place} AND e.length = {count}")
-        elif way == "starts":
-            parts.append(f"e.position = {place} AND e.length <> {count}")
-        for i, word in enumerate(words):
-            if i != place:
-                sql, word_params = _matches(word, spellings, "o", indexed=False)
-                where = "o.kind = e.kind AND o.object_id = e.object_id"
-                if way != "anywhere":
-                    where += " AND o.field = e.field AND o.name = e.name"
-                if way in ("whole", "starts"):
-                    where += f" AND o.position = {i}"
-                # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join
-                # it, read the whole list and sort it; checked entry by entry, the index's order is kept.
-                parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
-                parts_params.extend(word_params)
-        others_in[way] = (parts, parts_params)
+    others_in = _other_words(words, spellings, place, anywhere=True)
     for kind, queryset in scopes.items():
         visible, visible_params = _visible(kind, queryset)
         for term in terms:
