@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from common.database import refresh_statistics
+
 from .models import Entry, Pair, Spelling, Synonym
 from .text import deletions, keys, sort_key, tolerance
 
@@ -83,6 +85,7 @@ def build_if_empty(**kwargs) -> None:
     """After `migrate`: a site that has content but no index (a new installation, an upgrade) gets one."""
     if not Entry.objects.exists():
         rebuild()
+        refresh_statistics()
 
 
 def _synonyms() -> list[tuple[list[str], str]]:

@@ -922,3 +922,19 @@ def test_long_documents_show_progress_on_stderr(tmp_path):
     assert "checking poses: 12/120" in lines and "saving poses: 120/120" in lines
     assert not any(line.startswith("checking muscles") for line in lines)
     assert Pose.objects.filter(muscles__slug="muscle-1").count() == 120
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the query plan checked is SQLite's")
+def test_after_an_import_poses_listed_by_id_are_read_by_their_primary_key(tmp_path):
+    poses = [
+        {"slug": f"pose-{number}", "name": f"Pose {number}", "status": "published", "steps": ["Breathe."]}
+        for number in range(60)
+    ]
+    run_import(write_document(tmp_path, document(poses=poses)))
+    ids = list(Pose.objects.values_list("pk", flat=True)[:48])
+    sql, params = Pose.objects.published().for_listing().filter(pk__in=ids).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    # Not through the index on publication, which every published pose is in.
+    assert "INTEGER PRIMARY KEY" in plan and "pose_visibility" not in plan
