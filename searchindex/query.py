@@ -572,6 +572,7 @@ def _named(
     # How many entries the next read of each list takes: `limit` + 1 at first, more each time after.
     pages = dict.fromkeys(reached, limit + 1)
     hits: dict[tuple[str, int], Hit] = {}
+    first_read = True
     while True:
         best = {kind: sorted(hit.key for hit in hits.values() if hit.kind == kind) for kind in scopes}
         wanted = [
@@ -581,11 +582,14 @@ def _named(
         ]
         if not wanted:
             break
-        level = min(lists[number][4] for number in wanted)
+        # The first read takes the first page of every list that has entries (they are few); after it, the
+        # lists of the best rank first, as only they can change the best.
+        level = -1 if first_read else min(lists[number][4] for number in wanted)
+        first_read = False
         branches, params = [], []
         for number in wanted:
             kind, a, b, tier, bound = lists[number]
-            if bound != level:
+            if level >= 0 and bound != level:
                 continue
             visible_sql, visible_params = visible[kind]
             where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", visible_sql]
@@ -609,13 +613,13 @@ def _named(
             if (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
                 hits[kind, object_id] = hit
         for number in wanted:
-            if lists[number][4] != level:
+            if level >= 0 and lists[number][4] != level:
                 continue
             got = read.get(number, [])
             if len(got) < pages[number]:
                 del reached[number]
             else:
-                reached[number] = (level, *max(got))
+                reached[number] = (lists[number][4], *max(got))
                 pages[number] *= WIDEN
     settled = {}
     for kind in scopes:
