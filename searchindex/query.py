@@ -17,7 +17,10 @@ A search reads only the best matches it is asked for, whatever the size of the l
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
 Several words are counted first (up to FEW entries each, and up to RARITY_CAP when none has fewer).
-When none is very common they are intersected from their index entries alone and, when they meet in a
+Two words that both have FEW or more are read from the index of word pairs (`_named`): every two words
+of a name, each pair with the rank it gives, listed in rank order like the words; a kind where more
+than `limit` things hold both in one name is settled there. Otherwise, and in the kinds left, when none
+is very common they are intersected from their index entries alone and, when they meet in a
 few things (TOGETHER), those are ranked by reading their names whole. Otherwise the lists read are those
 of the rarest word, a page at a time (`_paged`): whole at once when it is rare, else the lists that give
 the best rank first, in pages that grow until the best `limit` + 1 are sure. Beyond `limit` a search says
@@ -27,8 +30,9 @@ A search costs a few queries whatever the size of the library: for one word, one
 that start with what was typed and one for the best entries; for several, one to count them, then one to
 intersect them and one to rank, or (when one is common) one for the words the rarest starts, one for
 which of its lists have entries and two a round (its next entries, theirs to rank them), a round for each
-rank the best things can have and a few more when the words seldom meet; plus one for the typo
-vocabulary when typos are tried.
+rank the best things can have and a few more when the words seldom meet; two common words, one for the
+words they start, one for which pair lists have entries and one a round (usually one), then the count,
+intersection and ranking of the kinds left; plus one for the typo vocabulary when typos are tried.
 """
 
 from collections import defaultdict
