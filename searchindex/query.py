@@ -474,7 +474,7 @@ def _paged(
         if not rare:
             level = min(ways[number][4] for number in wanted)
             wanted = [number for number in wanted if ways[number][4] == level]
-        branches, params = [], []
+        pages = []
         for number in wanted:
             kind, term, tier, way, _ = ways[number]
             term_sql, term_params = term.sql()
@@ -482,22 +482,9 @@ def _paged(
             others, others_params = others_in[way]
             # The other words first: most entries of a common word fail there, and are not looked up further.
             where = [term_sql, "e.kind = %s", f"e.tier = {tier}", *others, visible_sql]
-            params.extend([*term_params, kind, *others_params, *visible_params])
-            if number in started:
-                # After the last entry read; the plain comparison on sort lets the index start there.
-                where.append("e.sort >= %s AND (e.sort > %s OR e.object_id > %s)")
-                _, sort, object_id = reached[number]
-                params.extend([sort, sort, object_id])
-            branches.append(
-                f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT e.sort, e.object_id FROM {table} e "
-                f"WHERE {' AND '.join(where)} ORDER BY e.sort, e.object_id LIMIT {int(page)}) c"
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(branches), params)
-            rows = cursor.fetchall()
-        read = defaultdict(list)
-        for number, sort, object_id in rows:
-            read[number].append((sort, object_id))
+            after = reached[number][1:] if number in started else None
+            pages.append((number, where, [*term_params, kind, *others_params, *visible_params], after, int(page)))
+        read = _next_pages(table, "e", pages)
         new = set()
         for number in wanted:
             started.add(number)
@@ -590,35 +577,22 @@ def _named(
         # lists of the best rank first, as only they can change the best.
         level = -1 if first_read else min(lists[number][4] for number in wanted)
         first_read = False
-        branches, params = [], []
+        wanted = [number for number in wanted if level < 0 or lists[number][4] == level]
+        to_read = []
         for number in wanted:
-            kind, a, b, tier, bound = lists[number]
-            if level >= 0 and bound != level:
-                continue
+            kind, a, b, tier, _ = lists[number]
             visible_sql, visible_params = visible[kind]
             where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", visible_sql]
-            params.extend([a, b, kind, *visible_params])
-            if pages[number] > limit + 1:
-                where.append("p.sort >= %s AND (p.sort > %s OR p.object_id > %s)")
-                _, sort, object_id = reached[number]
-                params.extend([sort, sort, object_id])
-            branches.append(
-                f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT p.sort, p.object_id FROM {table} p "
-                f"WHERE {' AND '.join(where)} ORDER BY p.sort, p.object_id LIMIT {pages[number]}) c"
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(branches), params)
-            rows = cursor.fetchall()
-        read = defaultdict(list)
-        for number, sort, object_id in rows:
-            read[number].append((sort, object_id))
+            after = reached[number][1:] if pages[number] > limit + 1 else None
+            to_read.append((number, where, [a, b, kind, *visible_params], after, pages[number]))
+        read = _next_pages(table, "p", to_read)
+        for number, got in read.items():
             kind, bound = lists[number][0], lists[number][4]
-            hit = Hit(kind, object_id, bound, sort, len(words))
-            if (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
-                hits[kind, object_id] = hit
+            for sort, object_id in got:
+                hit = Hit(kind, object_id, bound, sort, len(words))
+                if (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
+                    hits[kind, object_id] = hit
         for number in wanted:
-            if level >= 0 and lists[number][4] != level:
-                continue
             got = read.get(number, [])
             if len(got) < pages[number]:
                 del reached[number]
@@ -664,6 +638,32 @@ def _other_words(
             parts_params.extend(word_params)
         others_in[way] = (parts, parts_params)
     return others_in
+
+
+def _next_pages(table: str, alias: str, pages: list[tuple[int, list[str], list, tuple | None, int]]) -> dict:
+    """The next page of several lists of an index read in rank order (entries of one word, or pairs of
+    words), in one query. Each page is (its list's number, the conditions that make the list, their
+    parameters, the sort key and id read last or None, how many to read); the answer maps each list's
+    number to the (sort key, id) read, in order."""
+    branches, params = [], []
+    for number, where, where_params, after, size in pages:
+        where, params = list(where), [*params, *where_params]
+        if after is not None:
+            # After the last entry read; the plain comparison on sort lets the index start there.
+            where.append(f"{alias}.sort >= %s AND ({alias}.sort > %s OR {alias}.object_id > %s)")
+            params.extend([after[0], after[0], after[1]])
+        branches.append(
+            f"SELECT {number} AS list, c.sort, c.object_id FROM (SELECT {alias}.sort, {alias}.object_id "
+            f"FROM {table} {alias} WHERE {' AND '.join(where)} ORDER BY {alias}.sort, {alias}.object_id "
+            f"LIMIT {int(size)}) c"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        rows = cursor.fetchall()
+    read = defaultdict(list)
+    for number, sort, object_id in rows:
+        read[number].append((sort, object_id))
+    return read
 
 
 def _ranked_here(words: list[str], spellings: Mapping[str, set[str]], among: set[tuple[str, int]]) -> list[Hit]:
