@@ -125,11 +125,26 @@ def _count(rows, by: str = "pose_id") -> models.Expression:
     return Coalesce(models.Subquery(counted), 0)
 
 
+# What a pose card shows (poses/templatetags/cards.py), of a pose and of its pictures.
+CARD_FIELDS = ("slug", "name", "sanskrit_name", "level", "category")
+CARD_IMAGE_FIELDS = ("pose", "position", "file", "alt", "width", "height", "renditions")
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_listing(self):
-        """What a pose card needs: category and the main image, without a query per card."""
-        return self.select_related("category").prefetch_related(
-            models.Prefetch("images", queryset=PoseImage.objects.order_by("position"))
+        """What a pose card needs (its fields, category and main picture) and no more, without a query per
+        card: a page loads dozens of cards, and a pose's other fields would cost more than the card."""
+        return (
+            self.select_related("category")
+            .only(*CARD_FIELDS, "category__name", "category__slug")
+            .prefetch_related(
+                # Into a plain list: a related manager's queryset for each pose would cost more than its card.
+                models.Prefetch(
+                    "images",
+                    queryset=PoseImage.objects.only(*CARD_IMAGE_FIELDS).order_by("position"),
+                    to_attr="card_images",
+                )
+            )
         )
 
     def for_detail(self, *, parts: bool = True):
@@ -447,7 +462,10 @@ class Pose(Publishable):
 
     @property
     def main_image(self):
-        images_ = list(self.images.all())
+        # Poses loaded by `for_listing` hold their pictures in a list.
+        images_ = getattr(self, "card_images", None)
+        if images_ is None:
+            images_ = list(self.images.all())
         return images_[0] if images_ else None
 
     @property

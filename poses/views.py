@@ -16,7 +16,6 @@ HOME = ("Home", "/")
 # What lists every pose or muscle (pagecache.pages names the same tags).
 POSES_LIST, MUSCLES_LIST = "list:poses", "list:muscles"
 # What includes/pose_card.html shows of a pose (with its category, pictures and props).
-CARD_FIELDS = ("slug", "name", "sanskrit_name", "level", "category")
 
 
 def poses_crumb():
@@ -157,12 +156,7 @@ def related_cards(pose: Pose) -> tuple[list[Pose], list[Pose]]:
 
     tags = (POSES_LIST, MUSCLES_LIST, f"pose:{pose.pk}")
     related_ids, same_ids = remember(f"pose-related:{pose.pk}", tags, pick, noted=False)
-    cards = (
-        Pose.objects.for_listing()
-        .filter(pk__in=[*related_ids, *same_ids])
-        .only(*CARD_FIELDS, "category__name", "category__slug")
-        .prefetch_related("equipment")
-    )
+    cards = Pose.objects.for_listing().filter(pk__in=[*related_ids, *same_ids]).prefetch_related("equipment")
     by_id = {other.pk: other for other in cards}
     return [by_id[pk] for pk in related_ids if pk in by_id], [by_id[pk] for pk in same_ids if pk in by_id]
 

@@ -85,7 +85,13 @@ def build_if_empty(**kwargs) -> None:
     """After `migrate`: a site that has content but no index (a new installation, an upgrade) gets one."""
     if not Entry.objects.exists():
         rebuild()
-        refresh_statistics()
+        gather_statistics()
+
+
+def gather_statistics() -> None:
+    """After things are written in bulk: the database's planner statistics gathered again, and on PostgreSQL
+    the index's tables vacuumed, so that counting entries reads the index alone."""
+    refresh_statistics([model._meta.db_table for model in (Entry, Pair, Spelling)])
 
 
 def _synonyms() -> list[tuple[list[str], str]]:

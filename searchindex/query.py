@@ -16,23 +16,25 @@ found, `nearest` gives the things that match some of the words.
 A search reads only the best matches it is asked for, whatever the size of the library: each entry
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
-Several words are counted first (up to FEW entries each, and up to RARITY_CAP when none has fewer).
-Two words that both have FEW or more are read from the index of word pairs (`_named`): every two words
-of a name, each pair with the rank it gives, listed in rank order like the words; a kind where more
-than `limit` things hold both in one name is settled there. Otherwise, and in the kinds left, when none
-is very common they are intersected from their index entries alone and, when they meet in a
-few things (TOGETHER), those are ranked by reading their names whole. Otherwise the lists read are those
-of the rarest word, a page at a time (`_paged`): whole at once when it is rare, else the lists that give
-the best rank first, in pages that grow until the best `limit` + 1 are sure. Beyond `limit` a search says
-only that there are more: counts stop there, and a page further on asks for more.
+Several words are counted first: up to FEW entries each (two words in each kind, three or more up to
+RARITY_CAP when none has fewer). In a kind where two words both have FEW or more, they are read from the
+index of word pairs (`_named`): every two words of a name, each pair with the rank it gives, listed in
+rank order like the words; a kind where more than `limit` things hold both in one name is settled there.
+Otherwise, and in the kinds left, when none is very common, or one is rare, they are intersected from
+their index entries (the things of a rare word checked for the very common ones) and, when they meet in a
+few things (TOGETHER), those are ranked by reading their names whole, in the same query. Otherwise the
+lists read are those of the rarest word, a page at a time (`_paged`): whole at once when it is rare, else
+the lists that give the best rank first, in pages that grow until the best `limit` + 1 are sure. Beyond
+`limit` a search says only that there are more: counts stop there, and a page further on asks for more.
 
 A search costs a few queries whatever the size of the library: for one word, one for the known words
 that start with what was typed and one for the best entries; for several, one to count them, then one to
-intersect them and one to rank, or (when one is common) one for the words the rarest starts, one for
+intersect and rank them, or (when they meet in many things) one for the words the rarest starts, one for
 which of its lists have entries and two a round (its next entries, theirs to rank them), a round for each
-rank the best things can have and a few more when the words seldom meet; two common words, one for the
-words they start, one for which pair lists have entries and one a round (usually one), then the count,
-intersection and ranking of the kinds left; plus one for the typo vocabulary when typos are tried.
+rank the best things can have and a few more when the words seldom meet. Two common words cost one for the
+words they start and one a round of the pair lists (usually one; and one before, for which lists have
+entries, when there are many), then one to intersect and rank in the kinds left. Typos add one for the
+typo vocabulary and a search again.
 """
 
 from collections import defaultdict
@@ -161,41 +163,49 @@ FEW = 500
 RARITY_CAP = 5000
 
 
-def _counts(
-    words: list[str], spellings: Mapping[str, set[str]], kinds: list[str] | None = None, *, further: bool = True
-) -> list[int]:
-    """How many entries (of things of `kinds`, when given) each word of `words` matches, in one query: up to
-    FEW when one of them has fewer (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP
-    (unless not `further`: then a word with FEW or more counts as RARITY_CAP)."""
+def _count_of(word: str, spellings: Mapping[str, set[str]], kinds: list[str] | None, cap: int) -> tuple[str, list]:
+    """SQL (and its parameters) for how many entries (of things of `kinds`, when given) `word` matches, each
+    way it matches counted on its own up to `cap`, in the index's order, so that every database reads the
+    index (under a LIMIT PostgreSQL would otherwise scan the table for a common word)."""
     table = Entry._meta.db_table
-    few, many, params = [], [], []
-    for word in words:
-        # Each way a word matches counted on its own, in the index's order, so that every database reads
-        # the index (under a LIMIT PostgreSQL would otherwise scan the table for a common word).
-        ways = _ways(word, spellings, "a", kinds)
-        for cap, counts in ((FEW, few), (RARITY_CAP, many)):
-            counts.append(
-                " + ".join(
-                    f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} a WHERE {sql} "
-                    f"ORDER BY a.word, a.kind, a.tier, a.sort, a.object_id LIMIT {cap}) c)"
-                    for sql, _ in ways
-                )
-            )
-        params.append([param for _, way_params in ways for param in way_params])
+    ways = _ways(word, spellings, "a", kinds)
+    sql = " + ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} a WHERE {way} "
+        f"ORDER BY a.word, a.kind, a.tier, a.sort, a.object_id LIMIT {cap}) c)"
+        for way, _ in ways
+    )
+    return f"({sql})", [param for _, way_params in ways for param in way_params]
+
+
+def _counts(words: list[str], spellings: Mapping[str, set[str]], kinds: list[str] | None = None) -> list[int]:
+    """How many entries (of things of `kinds`, when given) each word of `words` matches, in one query: up to
+    FEW when one of them has fewer (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP."""
+    few = [_count_of(word, spellings, kinds, FEW) for word in words]
+    many = [_count_of(word, spellings, kinds, RARITY_CAP) for word in words]
     # The longer counts are made only when needed: each database evaluates a CASE's branches lazily.
-    common = " AND ".join(f"({part}) >= {FEW}" for part in few)
-    columns = [*few, *(f"CASE WHEN {common} THEN {part} END" for part in many)] if further else few
-    columns = [f"({column})" for column in columns]
-    flat = [param for word_params in params for param in word_params]
-    if further:
-        flat += [param for word_params in params for param in [*flat, *word_params]]
+    common = " AND ".join(f"{sql} >= {FEW}" for sql, _ in few)
+    common_params = [param for _, params in few for param in params]
+    columns = [sql for sql, _ in few] + [f"(CASE WHEN {common} THEN {sql} END)" for sql, _ in many]
+    params = [param for _, params in few for param in params]
+    params += [param for _, word_params in many for param in [*common_params, *word_params]]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", flat)
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
         row = cursor.fetchone()
     counted, longer = row[: len(words)], row[len(words) :]
-    if longer and longer[0] is not None:
+    if longer[0] is not None:
         return list(longer)
     return [RARITY_CAP if number >= FEW else number for number in counted]
+
+
+def _counts_of_kinds(words: list[str], spellings: Mapping[str, set[str]], kinds: list[str]) -> dict[str, list[int]]:
+    """How many entries of each kind each word of `words` matches, up to FEW (a word with more counts as
+    RARITY_CAP), in one query."""
+    counts = [_count_of(word, spellings, [kind], FEW) for kind in kinds for word in words]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sql for sql, _ in counts)}", [p for _, params in counts for p in params])
+        row = cursor.fetchone()
+    row = [RARITY_CAP if number >= FEW else number for number in row]
+    return {kind: row[i * len(words) : (i + 1) * len(words)] for i, kind in enumerate(kinds)}
 
 
 def _ways(
@@ -342,22 +352,24 @@ def _best(
 ) -> tuple[list[Hit], set[str]]:
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
-    # For two words, whether both are common is enough to know at first.
-    counts = _counts(words, spellings, further=count > 2) if count > 1 else [0]
-    chosen, named = [], {}
-    if count == 2 and min(counts) >= FEW:
-        # Two common words in one name are read from the pair index; a kind where that is not enough (fewer
-        # than `limit` + 1 things hold both in one name) is read from the words' entries.
-        named = _named(words, spellings, scopes, limit, starts) or {}
-        chosen = [hit for hits in named.values() for hit in hits[:limit]]
-        scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in named}
-        if not scopes:
-            return chosen, set(named)
-        # How common the words are in the kinds left: counted further only when both are common there too.
-        if named:
-            counts = _counts(words, spellings, list(scopes), further=False)
-        if min(counts) >= FEW:
-            counts = _counts(words, spellings, list(scopes))
+    if count != 2:
+        counts = _counts(words, spellings) if count > 1 else [0]
+        return _best_of_entries(words, spellings, scopes, limit, starts, counts)
+    # For two words, how common each is in each kind is enough to know at first. In a kind where both are
+    # common, things holding both in one name are read from the pair index; a kind where that is not enough
+    # (fewer than `limit` + 1 things hold both in one name) is read from the words' entries.
+    by_kind = _counts_of_kinds(words, spellings, list(scopes))
+    common = {kind: queryset for kind, queryset in scopes.items() if min(by_kind[kind]) >= FEW}
+    named = (_named(words, spellings, common, limit, starts) or {}) if common else {}
+    chosen = [hit for hits in named.values() for hit in hits[:limit]]
+    scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in named}
+    if not scopes:
+        return chosen, set(named)
+    counts = [sum(by_kind[kind][i] for kind in scopes) for i in range(count)]
+    counts = [RARITY_CAP if number >= FEW else number for number in counts]
+    if min(counts) >= FEW:
+        # Both common in the kinds left: counted further.
+        counts = _counts(words, spellings, list(scopes))
     hits, more = _best_of_entries(words, spellings, scopes, limit, starts, counts)
     return [*chosen, *hits], more | set(named)
 
@@ -371,11 +383,11 @@ def _best_of_entries(
     counts: list[int],
 ) -> tuple[list[Hit], set[str]]:
     count = len(words)
-    # Words that are none of them very common are intersected from their entries alone.
-    if count > 1 and max(counts) < RARITY_CAP:
-        together = _together(words, spellings, scopes)
-        if together is not None:
-            hits = _ranked(words, spellings, among=together) if together else []
+    # Words that are none of them very common are intersected from their entries alone, and so is a rare
+    # word with very common ones (the things it is in are then checked for them).
+    if count > 1 and (max(counts) < RARITY_CAP or min(counts) < FEW):
+        hits = _ranked(words, spellings, together=_together(words, spellings, scopes, counts))
+        if hits is not None:
             chosen, more = [], set()
             for kind in scopes:
                 mine = [hit for hit in hits if hit.kind == kind]
@@ -511,6 +523,8 @@ def _paged(
 # Two words are read from the pair index when they stand for at most this many pairs of indexed words (each
 # typed word, its typos and the words it starts): beyond, finding which lists hold entries costs too much.
 PAIR_LISTS = 24
+# Up to this many lists of the pair index are read at once; more are first probed for entries.
+PROBED = 12
 
 
 def _named(
@@ -547,16 +561,19 @@ def _named(
                 for tier in range(OTHER_NAME + 1):
                     bound = WHOLE if tier == 0 and a_exact and b_exact else STARTS if tier <= 1 else tier
                     candidates.append((kind, a, b, tier, bound))
-    probes, params = [], []
-    for number, (kind, a, b, tier, _) in enumerate(candidates):
-        probes.append(
-            f"SELECT {number} AS list WHERE EXISTS (SELECT 1 FROM {table} p "
-            f"WHERE p.first = %s AND p.second = %s AND p.kind = %s AND p.tier = {tier})"
-        )
-        params.extend([a, b, kind])
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(probes), params)
-        lists = [candidates[number] for (number,) in sorted(cursor.fetchall())]
+    lists = candidates
+    if len(candidates) > PROBED:
+        # Many lists: which of them have entries is asked first, so that only those are read.
+        probes, params = [], []
+        for number, (kind, a, b, tier, _) in enumerate(candidates):
+            probes.append(
+                f"SELECT {number} AS list WHERE EXISTS (SELECT 1 FROM {table} p "
+                f"WHERE p.first = %s AND p.second = %s AND p.kind = %s AND p.tier = {tier})"
+            )
+            params.extend([a, b, kind])
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(probes), params)
+            lists = [candidates[number] for (number,) in sorted(cursor.fetchall())]
     visible = {kind: _visible(kind, queryset, alias="p", scalar=True) for kind, queryset in scopes.items()}
     # Where each list not read to its end has got to: (its rank, the last sort key and id read).
     reached: dict[int, tuple] = {number: (lists[number][4], "", 0) for number in range(len(lists))}
@@ -573,8 +590,8 @@ def _named(
         ]
         if not wanted:
             break
-        # The first read takes the first page of every list that has entries (they are few); after it, the
-        # lists of the best rank first, as only they can change the best.
+        # The first read takes the first page of every list (they are few); after it, the lists of the best
+        # rank first, as only they can change the best.
         level = -1 if first_read else min(lists[number][4] for number in wanted)
         first_read = False
         wanted = [number for number in wanted if level < 0 or lists[number][4] == level]
@@ -735,32 +752,43 @@ TOGETHER = 200
 
 
 def _together(
-    words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet]
-) -> list[tuple[str, int]] | None:
-    """The visible things holding every word, from the words' index entries alone (no row is read), or
-    None when there are more than TOGETHER: two common words that often meet are read in rank order."""
+    words: list[str], spellings: Mapping[str, set[str]], scopes: Mapping[str, QuerySet], counts: list[int]
+) -> tuple[str, list]:
+    """SQL (and its parameters) for the visible things holding every word, up to TOGETHER + 1 of them: the
+    things of the words that are not very common (by `counts`) intersected from their index entries alone
+    (no row is read), each checked for the very common words by looking up its own entries."""
     table = Entry._meta.db_table
     parts, params = [], []
     for i, word in enumerate(words):
+        if counts[i] >= RARITY_CAP:
+            continue
         # Each way a word matches as a search of the index of its own (an OR of them would read every entry).
         selects = []
         for sql, way_params in _ways(word, spellings, "e", list(scopes)):
             selects.append(f"SELECT e.kind, e.object_id FROM {table} e WHERE {sql}")
             params.extend(way_params)
         parts.append(f"SELECT w{i}.kind, w{i}.object_id FROM ({' UNION '.join(selects)}) w{i}")
+    checks = []
+    for i, word in enumerate(words):
+        if counts[i] >= RARITY_CAP:
+            sql, word_params = _matches(word, spellings, "o", indexed=False)
+            # A scalar subquery, so that each thing is checked on its own (see `_other_words`).
+            checks.append(
+                f"(SELECT 1 FROM {table} o WHERE o.kind = t.kind AND o.object_id = t.object_id AND {sql} LIMIT 1) "
+                "IS NOT NULL"
+            )
+            params.extend(word_params)
     visible_parts = []
     for kind, queryset in scopes.items():
         visible, visible_params = _visible(kind, queryset, alias="t")
         visible_parts.append(f"(t.kind = %s AND {visible})")
         params.extend([kind, *visible_params])
+    conditions = [*checks, f"({' OR '.join(visible_parts)})"]
     sql = (
         f"SELECT t.kind, t.object_id FROM ({' INTERSECT '.join(parts)}) t "
-        f"WHERE {' OR '.join(visible_parts)} LIMIT {TOGETHER + 1}"
+        f"WHERE {' AND '.join(conditions)} LIMIT {TOGETHER + 1}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return None if len(rows) > TOGETHER else [(kind, object_id) for kind, object_id in rows]
+    return sql, params
 
 
 def _candidates(
@@ -820,9 +848,12 @@ def _ranked(
     *,
     among: Mapping[tuple[str, int], object] | None = None,
     scopes: Mapping[str, QuerySet] | None = None,
-) -> list[Hit]:
-    """Things ranked by reading their names whole: the things `among` (each holding every word), or the
-    things in `scopes` holding any of the words (which reads every entry of those words)."""
+    together: tuple[str, list] | None = None,
+) -> list[Hit] | None:
+    """Things ranked by reading their names whole: the things `among` (each holding every word), the things
+    that `together` (SQL and its parameters) finds, in the same query (None when it finds more than
+    TOGETHER: they are not ranked), or the things in `scopes` holding any of the words (which reads every
+    entry of those words)."""
     params: list = []
 
     def matches(word: str, *, indexed: bool = True) -> str:
@@ -841,8 +872,13 @@ def _ranked(
         columns.append(f"CASE WHEN {matches(word)} THEN 1 ELSE 0 END AS m{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {exact(word)} THEN 1 ELSE 0 END AS x{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {matches(word)} THEN 1 ELSE 0 END AS s{i}")
-    where = [f"({' OR '.join(matches(word, indexed=among is None) for word in words)})"]
-    if among is not None:
+    where = [f"({' OR '.join(matches(word, indexed=scopes is not None) for word in words)})"]
+    source = f"{Entry._meta.db_table} e"
+    if together is not None:
+        # The things are found first, and only their entries read (by thing), unless there are too many.
+        source = f"together g JOIN {Entry._meta.db_table} e ON e.kind = g.kind AND e.object_id = g.object_id"
+        where.append(f"(SELECT COUNT(*) FROM together) <= {TOGETHER}")
+    elif among is not None:
         by_kind = defaultdict(list)
         for kind, object_id in among:
             by_kind[kind].append(int(object_id))
@@ -863,9 +899,10 @@ def _ranked(
     names_has = " + ".join(f"h{i}" for i in range(count))
     found = " + ".join(f"MAX(h{i})" for i in range(count))
     sql = f"""
-        WITH hits AS (
+        WITH {"together AS MATERIALIZED (" + together[0] + ")," if together else ""}
+        hits AS (
             SELECT e.kind, e.object_id, e.field, e.name, e.length, e.sort, {", ".join(columns)}
-            FROM {Entry._meta.db_table} e
+            FROM {source}
             WHERE {" AND ".join(where)}
         ), names AS (
             SELECT kind, object_id, field, name, length, MIN(sort) AS sort,
@@ -885,10 +922,18 @@ def _ranked(
         FROM names GROUP BY kind, object_id
         HAVING {found} >= %s
     """
-    params.append(count if among is not None else 1)
+    params.append(1 if scopes is not None else count)
+    if together is not None:
+        # A last row says how many things there are.
+        sql += "UNION ALL SELECT NULL, NULL, NULL, NULL, COUNT(*) FROM together"
+        params = [*together[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if together is not None:
+        if next(found for kind, _, _, _, found in rows if kind is None) > TOGETHER:
+            return None
+        rows = [row for row in rows if row[0] is not None]
     hits = [Hit(kind, object_id, rank, sort, found) for kind, object_id, sort, rank, found in rows]
     return sorted(hits, key=lambda hit: hit.key)
 

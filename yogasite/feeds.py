@@ -22,7 +22,9 @@ class NewContentFeed(Feed):
         """The latest public routines and poses together, newest publication first."""
         fields = ("slug", "summary", "published_at", "updated_at")
         routines = list(Routine.objects.published().only("title", *fields).order_by("-published_at")[:FEED_LENGTH])
-        poses = list(Pose.objects.published().only("name", *fields).order_by("-published_at")[:FEED_LENGTH])
+        poses = list(
+            Pose.objects.published().only("name", "sanskrit_name", *fields).order_by("-published_at")[:FEED_LENGTH]
+        )
         return sorted(routines + poses, key=lambda item: item.published_at, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item):

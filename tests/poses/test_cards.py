@@ -62,3 +62,20 @@ def test_related_cards_name_their_props_and_others_do_not(uncached):
     bare = PoseFactory(name="Mountain")
     bare = Pose.objects.published().for_listing().prefetch_related("equipment").get(pk=bare.pk)
     assert "Body only, no props" in render_card(card_values(bare, show_props=True))
+
+
+def test_a_page_of_cards_loads_only_what_they_show_in_two_queries(django_assert_num_queries):
+    category = CategoryFactory(name="Lunges")
+    for number in range(48):
+        pose = PoseFactory(name=f"Lunge {number}", sanskrit_name=f"Āsana {number}", category=category)
+        add_pose_image(pose, alt=f"Lunge {number}")
+    render_card.cache_clear()
+
+    # The poses with their categories, then their pictures; a card reads nothing more.
+    with django_assert_num_queries(2):
+        cards = [render_card(card_values(pose)) for pose in Pose.objects.published().for_listing()]
+
+    assert len(cards) == 48
+    assert all("Lunges" in card and "Āsana" in card and "<img" in card for card in cards)
+    # What no card shows is left in the database.
+    assert "summary" in Pose.objects.for_listing().first().get_deferred_fields()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 import searchindex.query
 from poses.models import Pose
+from search.views import scopes
 from searchindex.query import COUNTED, _ranked, search, words_of
 from tests.factories import CategoryFactory, PoseFactory
 
@@ -54,6 +55,9 @@ def every_match(query: str, scope) -> list[int]:
         "fold spine",
         "low",
         "revolved",
+        "zz twist",
+        "pose zz",
+        "zz tw",
     ],
 )
 @pytest.mark.parametrize("limit", [5, COUNTED, 100])
@@ -152,3 +156,29 @@ def test_two_common_words_are_read_from_the_pair_index_a_page_at_a_time(many, mo
     assert outcome.ids("pose") == every_match("twist pose", Pose.objects.published())[:5]
     # Nothing is read from the words' own entries: more than five things hold both in one name.
     assert not any("searchindex_entry e" in text for text in sql)
+
+
+def test_a_rare_word_with_common_ones_is_ranked_from_the_things_it_is_in(many, monkeypatch):
+    # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
+    scope = Pose.objects.published()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("zz twist pose", {"pose": scope}, limit=5)
+    assert (
+        outcome.ids("pose")
+        == every_match("zz twist pose", scope)
+        == list(Pose.objects.filter(name="Zz Twist Pose").values_list("pk", flat=True))
+    )
+    # One query counts the words, one finds the things "zz" is in that hold the others, and ranks them.
+    assert len(queries) == 2
+
+
+@pytest.mark.parametrize("kinds", [["pose"], ["pose", "routine", "muscle"]])
+def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    every_scope = scopes()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("twist zz", {kind: every_scope[kind] for kind in kinds}, limit=5)
+    assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == ["Zz Twist Pose"]
+    assert len(queries) == 2

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from poses.models import Pose
 from routines.models import Routine
@@ -131,3 +132,23 @@ def test_other_names_give_pairs_of_their_own_tier_and_a_rebuild_gives_the_same_p
     Entry.objects.all().delete()
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert pairs(pose) == {("corpse", "pose", 0), ("pose", "corpse", 2), ("final", "rest", 3), ("rest", "final", 3)}
+
+
+def vacuums(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_things_are_written_in_bulk_postgresql_vacuums_the_index_so_counts_read_it_alone(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(document([pose_record("seated-twist", "Seated Twist", "Bharadvājāsana", [])])))
+    before = {table: vacuums(table) for table in ("searchindex_entry", "searchindex_pair")}
+    call_command("import_content", str(path), stdout=io.StringIO())
+    assert all(vacuums(table) > count for table, count in before.items())
+    # Within a transaction (an import inside a larger one) only the statistics are gathered.
+    with transaction.atomic():
+        index.gather_statistics()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from poses.models import Status
 from tests.factories import MuscleFactory, PoseFactory, RoutineFactory, RoutineStepFactory
+from yogasite.feeds import FEED_LENGTH
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -134,3 +135,14 @@ def test_security_txt_gives_a_contact_and_an_expiry_in_the_future(client, settin
     assert fields["Canonical"] == "https://yoga.example.org/.well-known/security.txt"
     expires = datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
     assert timezone.now() < expires < timezone.now() + timedelta(days=366)
+
+
+def test_the_feed_names_poses_in_both_languages_in_two_queries(db, client, django_assert_num_queries):
+    for number in range(FEED_LENGTH):
+        PoseFactory(name=f"Pose {number}", sanskrit_name=f"Āsana {number}")
+
+    # The routines and the poses, whatever their number.
+    with django_assert_num_queries(2):
+        text = client.get("/feed/").content.decode()
+
+    assert "Pose: Pose 0 (Āsana 0)" in text

@@ -17,7 +17,6 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from common import caching
-from common.database import refresh_statistics
 from poses import images
 from poses import search as pose_search
 from poses.models import Category, Equipment, Pose, PoseFAQ, PoseImage, PoseMuscle, PoseOtherName, Status
@@ -187,7 +186,7 @@ def import_document(*, path: Path, progress: TextIO | None = None, user=None) ->
         raise
     result = ImportResult(counts={kind: plans[kind].counts() for kind in KINDS}, write_seconds=write_seconds)
     if result.changed:
-        refresh_statistics()
+        search_index.gather_statistics()
     if progress is not None and any(len(getattr(document, kind)) > PROGRESS_FROM for kind in KINDS):
         progress.write(f"database written in one transaction of {write_seconds:.1f} s\n")
     if result.changed:

@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = index.rebuild()
+        index.gather_statistics()
         self.stdout.write(f"Indexed {total} things for search.")
