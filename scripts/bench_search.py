@@ -41,11 +41,12 @@ QUERIES = [
     "/search/?q=zzzz+qqqq",
     "/poses/?q=dog",
     "/poses/?q=warrior+two",
-    # These find more the larger the library: the generated names use "twist", "revolved" and "pose".
+    # These find more the larger the library: the generated names use "twist", "seated" and "pose".
     "/search/?q=twist",
     "/search/?q=twis",
     "/search/?q=twist+pose",
     "/search/?q=seated+twist",
+    "/search/?q=seated+twist+pose",
     "/poses/?q=twist",
     "/poses/?q=twist&page=3",
 ]

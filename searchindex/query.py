@@ -383,9 +383,9 @@ def _best_of_entries(
     counts: list[int],
 ) -> tuple[list[Hit], set[str]]:
     count = len(words)
-    # Words that are none of them very common are intersected from their entries alone, and so is a rare
-    # word with very common ones (the things it is in are then checked for them).
-    if count > 1 and (max(counts) < RARITY_CAP or min(counts) < FEW):
+    # Words that are not very common are intersected from their entries alone, and the things they meet in
+    # checked for the very common ones (when none of them is, that costs at most RARITY_CAP entries a word).
+    if count > 1 and min(counts) < RARITY_CAP:
         hits = _ranked(words, spellings, together=_together(words, spellings, scopes, counts))
         if hits is not None:
             chosen, more = [], set()

@@ -58,10 +58,13 @@ def every_match(query: str, scope) -> list[int]:
         "zz twist",
         "pose zz",
         "zz tw",
+        "seated twist pose",
+        "twist spine fold",
+        "low tw pose",
     ],
 )
 @pytest.mark.parametrize("limit", [5, COUNTED, 100])
-@pytest.mark.parametrize("meeting", ["few", "many", "common"])
+@pytest.mark.parametrize("meeting", ["few", "many", "common", "some"])
 def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, meeting, monkeypatch):
     if meeting == "many":
         # As if the words met in too many things to rank all at once: they are read in rank order.
@@ -70,6 +73,11 @@ def test_the_best_matches_are_those_of_ranking_every_match(many, query, limit, m
         # As if every word were in thousands of things: the rarest one's lists are read a page at a time.
         monkeypatch.setattr(searchindex.query, "FEW", 3)
         monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
+    if meeting == "some":
+        # As if some words were in thousands of things and others in hundreds: the others are intersected,
+        # and the things they meet in checked for the common ones.
+        monkeypatch.setattr(searchindex.query, "FEW", 3)
+        monkeypatch.setattr(searchindex.query, "RARITY_CAP", 40)
     scope = Pose.objects.published()
     expected = every_match(query, scope)
     outcome = search(query, {"pose": scope}, limit=limit)
@@ -182,3 +190,16 @@ def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
         outcome = search("twist zz", {kind: every_scope[kind] for kind in kinds}, limit=5)
     assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == ["Zz Twist Pose"]
     assert len(queries) == 2
+
+
+def test_words_not_all_very_common_are_intersected_and_ranked_in_one_query(many, monkeypatch):
+    # As if "twist" and "pose" were in thousands of things and "seated" in hundreds.
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 40)
+    scope = Pose.objects.published()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("seated twist pose", {"pose": scope}, limit=5)
+    assert outcome.ids("pose") == every_match("seated twist pose", scope)[:5]
+    # One query counts the words; one finds the things "seated" is in, checks them for the others and ranks them.
+    assert len(queries) == 2
+    assert "INTERSECT" not in queries[1]["sql"] and "searchindex_pair" not in queries[1]["sql"]
