@@ -1,21 +1,20 @@
 """Server time of search at 100 and at 10,000 poses.
 
-Builds a fresh database in a temporary folder (SQLite, or the database DATABASE_URL names, which should
-be a throwaway one, as scripts/with-postgres.sh gives), imports the demo content
-without its pictures plus generated poses up to 100, measures each search, then imports more
-generated poses up to 10,000 and measures again. Server time is the time Django takes to answer a
-request (middleware, view, template), measured in-process with the test client: no network.
+Builds a fresh database for each size (SQLite files in a temporary folder, or, with DATABASE_URL, that
+database and one more beside it in the same throwaway server, as scripts/with-postgres.sh gives),
+imports the demo content without its pictures plus generated poses up to the size, and measures each
+search on both, a request on one then a request on the other, so that whatever else the machine is doing
+weighs on both alike and their ratio holds. Server time is the time Django takes to answer a request
+(middleware, view, template), measured in-process with the test client: no network.
 
 The generated poses have names made of other words than the searched ones (a quarter of them end
 in "Pose", as real libraries do), so a query finds about as much at both sizes and the figures show
 how the cost grows with the library, not with the number of matches. The queries with "twist" are
 the exception: the generated names use it (and "Seated", "Pose"), so what they find grows with the
-library; search reads only the best matches it shows and counts no further than 100, so their cost
-should not. The table says what each search found at each size.
+library; search reads only the best matches it shows, so their cost should not. The table says what
+each search found at each size.
 
     .venv/bin/python scripts/bench_search.py [--sizes 100 10000] [--repeat 30]
-
-Other scripts can call `measure(queries, repeat)` once Django is set up.
 """
 
 import argparse
@@ -93,39 +92,62 @@ def import_document(document: dict, folder: Path) -> None:
     call_command("import_content", str(path), verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def measure(queries: list[str], repeat: int, found: dict[str, str] | None = None) -> dict[str, float]:
-    """Median server time in milliseconds of each URL, over `repeat` requests after two warm-ups; what each
-    page says it found goes into `found`."""
+# Each database measured keeps its own connection, as the site's one would.
+_wrappers: dict = {}
+
+
+def use(database: str) -> None:
+    """Point the site at one of the databases measured, with cache keys of its own."""
+    from django.core.cache import caches
+    from django.db import connections
+
+    current = connections["default"]
+    if current.settings_dict["NAME"] != database:
+        _wrappers[current.settings_dict["NAME"]] = current
+        if database not in _wrappers:
+            _wrappers[database] = type(current)({**current.settings_dict, "NAME": database}, "default")
+        connections["default"] = _wrappers[database]
+    for cache in caches.all():
+        cache.key_prefix = f"bench-{database}"
+
+
+def measure(queries: list[str], repeat: int, databases: dict[int, str], found: dict[int, dict]) -> dict[int, dict]:
+    """Median server time in milliseconds of each URL on each database, over `repeat` requests on each
+    after two warm-ups, taken in turns; what each page says it found goes into `found`."""
     from django.test import Client
 
     # Not setup_test_environment(): its instrumented template rendering would be measured with the page.
     client = Client(HTTP_HOST="localhost")
-    results = {}
+    results = {size: {} for size in databases}
     for url in queries:
-        times = []
+        times = {size: [] for size in databases}
         for attempt in range(repeat + 2):
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            if attempt >= 2:
-                times.append(elapsed * 1000)
-        results[url] = statistics.median(times)
-        if found is not None:
-            found[url] = said_found(response.content.decode())
+            for size, database in databases.items():
+                use(database)
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code}")
+                if attempt >= 2:
+                    times[size].append(elapsed * 1000)
+                if attempt == repeat + 1:
+                    found[size][url] = said_found(response.content.decode())
+        for size in databases:
+            results[size][url] = statistics.median(times[size])
     return results
 
 
-def measure_search(queries: list[str], repeat: int) -> dict[str, float]:
-    """Median time in milliseconds of the search alone (the index queries and ranking) behind each URL."""
+def measure_search(queries: list[str], repeat: int, databases: dict[int, str]) -> dict[int, dict]:
+    """Median time in milliseconds of the search alone (the index queries and ranking) behind each URL, on
+    each database, taken in turns."""
     from urllib.parse import parse_qs, urlsplit
 
     from poses.models import Pose
     from search.views import scopes
     from searchindex.query import COUNTED, search
 
-    results = {}
+    results = {size: {} for size in databases}
     for url in queries:
         parts = urlsplit(url)
         params = parse_qs(parts.query)
@@ -134,15 +156,18 @@ def measure_search(queries: list[str], repeat: int) -> dict[str, float]:
             limit = max(COUNTED, int(params.get("page", ["1"])[0]) * 48)
         else:
             limit = COUNTED
-        times = []
+        times = {size: [] for size in databases}
         for attempt in range(repeat + 2):
-            started = time.perf_counter()
-            # What may be shown, made for each search as a request makes it.
-            wanted = {"pose": Pose.objects.published()} if parts.path == "/poses/" else scopes()
-            search(query, wanted, limit=limit)
-            if attempt >= 2:
-                times.append((time.perf_counter() - started) * 1000)
-        results[url] = statistics.median(times)
+            for size, database in databases.items():
+                use(database)
+                started = time.perf_counter()
+                # What may be shown, made for each search as a request makes it.
+                wanted = {"pose": Pose.objects.published()} if parts.path == "/poses/" else scopes()
+                search(query, wanted, limit=limit)
+                if attempt >= 2:
+                    times[size].append((time.perf_counter() - started) * 1000)
+        for size in databases:
+            results[size][url] = statistics.median(times[size])
     return results
 
 
@@ -174,32 +199,44 @@ def main() -> int:
 
     from poses.models import Pose
 
-    call_command("migrate", "--noinput", verbosity=0)
     demo = demo_without_pictures()
-    import_document(demo, folder)
-    figures, found, alone = {}, {}, {}
-    for size in sorted(args.sizes):
-        have = Pose.objects.count()
-        if size > have:
-            started = time.perf_counter()
-            batch = 2000
-            for start in range(have, size, batch):
-                import_document(
-                    {
-                        "format": demo["format"],
-                        "version": demo["version"],
-                        "poses": generated_poses(start, min(start + batch, size)),
-                    },
-                    folder,
-                )
-            print(f"{size} poses: imported {size - have} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        if connection.vendor == "postgresql":
-            # As autovacuum does soon after a large import: without statistics the planner guesses.
+    first = connection.settings_dict["NAME"]
+    databases = {}
+    for number, size in enumerate(sorted(args.sizes)):
+        if number == 0:
+            database = first
+        elif connection.vendor == "postgresql":
+            database = f"{first}_{size}"
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        found[size] = {}
-        figures[size] = measure(QUERIES, args.repeat, found[size])
-        alone[size] = measure_search(QUERIES, args.repeat)
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(database)}")
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(database)}")
+        else:
+            database = str(folder / f"db-{size}.sqlite3")
+        databases[size] = database
+        use(database)
+        call_command("migrate", "--noinput", verbosity=0)
+        import_document(demo, folder)
+        started = time.perf_counter()
+        batch = 2000
+        have = Pose.objects.count()
+        for start in range(have, size, batch):
+            import_document(
+                {
+                    "format": demo["format"],
+                    "version": demo["version"],
+                    "poses": generated_poses(start, min(start + batch, size)),
+                },
+                folder,
+            )
+        print(f"{size} poses: imported {size - have} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if connection.vendor == "postgresql":
+            # What autovacuum does soon after a large import (without statistics the planner guesses), done
+            # before measuring rather than while.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+    found = {size: {} for size in databases}
+    figures = measure(QUERIES, args.repeat, databases, found)
+    alone = measure_search(QUERIES, args.repeat, databases)
     sizes = sorted(figures)
     print(
         f"| URL | {' | '.join(f'found at {size:,}' for size in sizes)} | "
