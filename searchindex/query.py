@@ -184,10 +184,9 @@ def _counts(words: list[str], spellings: Mapping[str, set[str]], kinds: list[str
     many = [_count_of(word, spellings, kinds, RARITY_CAP) for word in words]
     # The longer counts are made only when needed: each database evaluates a CASE's branches lazily.
     common = " AND ".join(f"{sql} >= {FEW}" for sql, _ in few)
-    common_params = [param for _, params in few for param in params]
+    few_params = [param for _, params in few for param in params]
     columns = [sql for sql, _ in few] + [f"(CASE WHEN {common} THEN {sql} END)" for sql, _ in many]
-    params = [param for _, params in few for param in params]
-    params += [param for _, word_params in many for param in [*common_params, *word_params]]
+    params = few_params + [param for _, word_params in many for param in [*few_params, *word_params]]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
         row = cursor.fetchone()
@@ -403,10 +402,7 @@ def _best_of_entries(
     reach = limit + 1
     for widening in range(WIDENINGS + 1):
         candidates, cutoffs = _candidates(words, spellings, place, terms, scopes, reach)
-        if count == 1:
-            hits = [Hit(kind, object_id, bound, sort, 1) for (kind, object_id), (bound, sort) in candidates.items()]
-        else:
-            hits = _ranked(words, spellings, among=candidates) if candidates else []
+        hits = [Hit(kind, object_id, bound, sort, 1) for (kind, object_id), (bound, sort) in candidates.items()]
         chosen, more, unsure = [], set(), False
         for kind in scopes:
             mine = sorted((hit for hit in hits if hit.kind == kind), key=lambda hit: hit.key)
@@ -631,7 +627,6 @@ def _other_words(
     `e` that the other words must meet. "whole": the entry's name is the words, each at its own place;
     "starts": a longer name starts with them; "together": the name holds them; "anywhere": the thing holds
     them (checked only when `anywhere`)."""
-    table = Entry._meta.db_table
     count = len(words)
     others_in = {}
     for way in ("whole", "starts", "together", "anywhere"):
@@ -643,18 +638,29 @@ def _other_words(
         for i, word in enumerate(words):
             if i == place or (way == "anywhere" and not anywhere):
                 continue
-            sql, word_params = _matches(word, spellings, "o", indexed=False)
-            where = "o.kind = e.kind AND o.object_id = e.object_id"
+            where = ""
             if way != "anywhere":
                 where += " AND o.field = e.field AND o.name = e.name"
             if way in ("whole", "starts"):
                 where += f" AND o.position = {i}"
-            # A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join it,
-            # read the whole list and sort it; checked entry by entry, the index's order is kept.
-            parts.append(f"(SELECT 1 FROM {table} o WHERE {where} AND {sql} LIMIT 1) IS NOT NULL")
+            sql, word_params = _holds(word, spellings, "e", where)
+            parts.append(sql)
             parts_params.extend(word_params)
         others_in[way] = (parts, parts_params)
     return others_in
+
+
+def _holds(word: str, spellings: Mapping[str, set[str]], outer: str, where: str = "") -> tuple[str, list]:
+    """SQL (and its parameters) for whether the thing of `outer` (an entry, or a row with its kind and id)
+    has an entry matching `word` (and meeting `where`, on entry `o`): one lookup of that thing's entries.
+    A scalar subquery rather than EXISTS, here and for what may be seen: PostgreSQL would join it, read the
+    whole list and sort it; checked row by row, the index's order is kept."""
+    sql, params = _matches(word, spellings, "o", indexed=False)
+    return (
+        f"(SELECT 1 FROM {Entry._meta.db_table} o WHERE o.kind = {outer}.kind AND o.object_id = {outer}.object_id"
+        f"{where} AND {sql} LIMIT 1) IS NOT NULL",
+        params,
+    )
 
 
 def _next_pages(table: str, alias: str, pages: list[tuple[int, list[str], list, tuple | None, int]]) -> dict:
@@ -771,12 +777,8 @@ def _together(
     checks = []
     for i, word in enumerate(words):
         if counts[i] >= RARITY_CAP:
-            sql, word_params = _matches(word, spellings, "o", indexed=False)
-            # A scalar subquery, so that each thing is checked on its own (see `_other_words`).
-            checks.append(
-                f"(SELECT 1 FROM {table} o WHERE o.kind = t.kind AND o.object_id = t.object_id AND {sql} LIMIT 1) "
-                "IS NOT NULL"
-            )
+            sql, word_params = _holds(word, spellings, "t")
+            checks.append(sql)
             params.extend(word_params)
     visible_parts = []
     for kind, queryset in scopes.items():
@@ -846,14 +848,13 @@ def _ranked(
     words: list[str],
     spellings: Mapping[str, set[str]],
     *,
-    among: Mapping[tuple[str, int], object] | None = None,
     scopes: Mapping[str, QuerySet] | None = None,
     together: tuple[str, list] | None = None,
 ) -> list[Hit] | None:
-    """Things ranked by reading their names whole: the things `among` (each holding every word), the things
-    that `together` (SQL and its parameters) finds, in the same query (None when it finds more than
-    TOGETHER: they are not ranked), or the things in `scopes` holding any of the words (which reads every
-    entry of those words)."""
+    """Things ranked by reading their names whole: the things that `together` (SQL and its parameters, for
+    things holding every word) finds, in the same query (None when it finds more than TOGETHER: they are
+    not ranked), or the things in `scopes` holding any of the words (which reads every entry of those
+    words)."""
     params: list = []
 
     def matches(word: str, *, indexed: bool = True) -> str:
@@ -878,16 +879,6 @@ def _ranked(
         # The things are found first, and only their entries read (by thing), unless there are too many.
         source = f"together g JOIN {Entry._meta.db_table} e ON e.kind = g.kind AND e.object_id = g.object_id"
         where.append(f"(SELECT COUNT(*) FROM together) <= {TOGETHER}")
-    elif among is not None:
-        by_kind = defaultdict(list)
-        for kind, object_id in among:
-            by_kind[kind].append(int(object_id))
-        parts = []
-        for kind, ids in by_kind.items():
-            # Ids inline: they come from the index, and a long list of parameters would outgrow SQLite's limit.
-            parts.append(f"(e.kind = %s AND e.object_id IN ({', '.join(map(str, sorted(ids)))}))")
-            params.append(kind)
-        where.append(f"({' OR '.join(parts)})")
     else:
         scope_parts = []
         for kind, queryset in scopes.items():

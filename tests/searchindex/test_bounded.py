@@ -166,22 +166,6 @@ def test_two_common_words_are_read_from_the_pair_index_a_page_at_a_time(many, mo
     assert not any("searchindex_entry e" in text for text in sql)
 
 
-def test_a_rare_word_with_common_ones_is_ranked_from_the_things_it_is_in(many, monkeypatch):
-    # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
-    monkeypatch.setattr(searchindex.query, "FEW", 3)
-    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
-    scope = Pose.objects.published()
-    with CaptureQueriesContext(connection) as queries:
-        outcome = search("zz twist pose", {"pose": scope}, limit=5)
-    assert (
-        outcome.ids("pose")
-        == every_match("zz twist pose", scope)
-        == list(Pose.objects.filter(name="Zz Twist Pose").values_list("pk", flat=True))
-    )
-    # One query counts the words, one finds the things "zz" is in that hold the others, and ranks them.
-    assert len(queries) == 2
-
-
 @pytest.mark.parametrize("kinds", [["pose"], ["pose", "routine", "muscle"]])
 def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
     monkeypatch.setattr(searchindex.query, "FEW", 3)
@@ -192,14 +176,24 @@ def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
     assert len(queries) == 2
 
 
-def test_words_not_all_very_common_are_intersected_and_ranked_in_one_query(many, monkeypatch):
-    # As if "twist" and "pose" were in thousands of things and "seated" in hundreds.
+@pytest.mark.parametrize(
+    "query, rarity_cap, found",
+    [
+        # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
+        ("zz twist pose", 6, ["Zz Twist Pose"]),
+        # As if "twist" and "pose" were in thousands of things and "seated" in hundreds.
+        ("seated twist pose", 40, None),
+    ],
+)
+def test_words_not_all_very_common_are_intersected_and_ranked_in_one_query(many, query, rarity_cap, found, monkeypatch):
     monkeypatch.setattr(searchindex.query, "FEW", 3)
-    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 40)
+    monkeypatch.setattr(searchindex.query, "RARITY_CAP", rarity_cap)
     scope = Pose.objects.published()
     with CaptureQueriesContext(connection) as queries:
-        outcome = search("seated twist pose", {"pose": scope}, limit=5)
-    assert outcome.ids("pose") == every_match("seated twist pose", scope)[:5]
-    # One query counts the words; one finds the things "seated" is in, checks them for the others and ranks them.
+        outcome = search(query, {"pose": scope}, limit=5)
+    assert outcome.ids("pose") == every_match(query, scope)[:5]
+    if found is not None:
+        assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == found
+    # One query counts the words; one finds the things the rarest is in, checks them for the others and ranks them.
     assert len(queries) == 2
     assert "INTERSECT" not in queries[1]["sql"] and "searchindex_pair" not in queries[1]["sql"]
