@@ -207,6 +207,40 @@ def _counts_of_kinds(words: list[str], spellings: Mapping[str, set[str]], kinds:
     return {kind: row[i * len(words) : (i + 1) * len(words)] for i, kind in enumerate(kinds)}
 
 
+# Two words' shared names are counted up to here: enough to tell the pair that shares fewest.
+PAIRED = 100
+
+
+def _counts_and_pairs(
+    words: list[str], spellings: Mapping[str, set[str]]
+) -> tuple[list[int], dict[tuple[int, int], int] | None]:
+    """For three words or more, in one query: how many entries each matches, up to FEW (a word with more
+    counts as RARITY_CAP); and when every word has that many, how many things hold each two of them in
+    one name, up to PAIRED, by the places of the two words (else None)."""
+    few = [_count_of(word, spellings, None, FEW) for word in words]
+    few_params = [param for _, params in few for param in params]
+    common = " AND ".join(f"{sql} >= {FEW}" for sql, _ in few)
+    table = Pair._meta.db_table
+    pairs = [(i, j) for i in range(len(words)) for j in range(i + 1, len(words))]
+    columns, params = [sql for sql, _ in few], list(few_params)
+    for i, j in pairs:
+        # In the index's order, as `_count_of` does.
+        shared = (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} p WHERE p.first = %s AND p.second = %s "
+            f"ORDER BY p.first, p.second, p.kind, p.tier, p.sort, p.object_id LIMIT {PAIRED}) c)"
+        )
+        # Counted only when needed: each database evaluates a CASE's branches lazily.
+        columns.append(f"(CASE WHEN {common} THEN {shared} END)")
+        params.extend([*few_params, words[i], words[j]])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    counts = [RARITY_CAP if number >= FEW else number for number in row[: len(words)]]
+    if min(counts) < FEW:
+        return counts, None
+    return counts, dict(zip(pairs, row[len(words) :], strict=True))
+
+
 def _ways(
     word: str, spellings: Mapping[str, set[str]], alias: str, kinds: list[str] | None = None
 ) -> list[tuple[str, list]]:
@@ -351,15 +385,29 @@ def _best(
 ) -> tuple[list[Hit], set[str]]:
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
-    if count != 2:
-        counts = _counts(words, spellings) if count > 1 else [0]
-        return _best_of_entries(words, spellings, scopes, limit, starts, counts)
+    if count > 2:
+        counts, paired = _counts_and_pairs(words, spellings)
+        if paired is None:
+            return _best_of_entries(words, spellings, scopes, limit, starts, counts)
+        # Every word common: the two that share fewest names are read together (`_named_then_rest`).
+        pair = min(paired, key=lambda both: (paired[both], both))
+        found = _named_then_rest(words, spellings, scopes, limit, starts, pair)
+        chosen = [hit for hits in found.values() for hit in hits[:limit]]
+        more = {kind for kind, hits in found.items() if len(hits) > limit}
+        scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in found}
+        if not scopes:
+            return chosen, more
+        hits, more_left = _best_of_entries(words, spellings, scopes, limit, starts, _counts(words, spellings))
+        return [*chosen, *hits], more | more_left
+    if count == 1:
+        return _best_of_entries(words, spellings, scopes, limit, starts, [0])
     # For two words, how common each is in each kind is enough to know at first. In a kind where both are
     # common, things holding both in one name are read from the pair index; a kind where that is not enough
     # (fewer than `limit` + 1 things hold both in one name) is read from the words' entries.
     by_kind = _counts_of_kinds(words, spellings, list(scopes))
     common = {kind: queryset for kind, queryset in scopes.items() if min(by_kind[kind]) >= FEW}
     named = (_named(words, spellings, common, limit, starts) or {}) if common else {}
+    named = {kind: hits for kind, hits in named.items() if len(hits) > limit}
     chosen = [hit for hits in named.values() for hit in hits[:limit]]
     scopes = {kind: queryset for kind, queryset in scopes.items() if kind not in named}
     if not scopes:
@@ -523,24 +571,17 @@ PAIR_LISTS = 24
 PROBED = 12
 
 
-def _named(
-    words: list[str],
-    spellings: Mapping[str, set[str]],
-    scopes: Mapping[str, QuerySet],
-    limit: int,
-    starts: dict[str, list[str]],
-) -> dict[str, list[Hit]] | None:
-    """For two words: the best `limit` + 1 things of each kind that hold both in one name, read in rank
-    order from the pair index, for the kinds where more than `limit` things do (there, no thing holding
-    the words only apart can rank among the best). Each list of the pair index (two indexed words, a kind
-    and a tier) gives the rank of what it holds; the lists are read a page at a time, the best rank first,
-    until `limit` + 1 things rank before what is still unread, as `_paged` does. None when the pair index
-    cannot answer: a word read as more than a few indexed words, or as the other word."""
+def _indexed(
+    words: list[str], spellings: Mapping[str, set[str]], starts: dict[str, list[str]], pair: tuple[int, int]
+) -> tuple[dict[str, bool], dict[str, bool]] | None:
+    """The indexed words that each word at `pair` stands for (itself, its typos, the words it starts), each
+    with whether it can make a whole name; None when the pair index cannot answer for them: a word read as
+    more than a few indexed words, or as the other word."""
+    _look_up_starts([words[i] for i in pair], starts)
     indexed = []
-    _look_up_starts(words, starts)
-    for word in words:
+    for i in pair:
         own: dict[str, bool] = {}
-        for term in _terms(word, spellings, starts):
+        for term in _terms(words[i], spellings, starts):
             if term.range:
                 return None
             for known in term.words:
@@ -549,13 +590,46 @@ def _named(
     first, second = indexed
     if first.keys() & second.keys() or len(first) * len(second) > PAIR_LISTS:
         return None
+    return first, second
+
+
+def _named(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    starts: dict[str, list[str]],
+    pair: tuple[int, int] = (0, 1),
+) -> dict[str, list[Hit]] | None:
+    """The things of each kind that hold every word in one name, best first, read in rank order from the
+    pair index of the words at `pair` (the others checked in the thing's names): the best `limit` + 1 of a
+    kind where more than `limit` things do (there, no thing holding the words only apart can rank among
+    the best), else all of them. Each list of the pair index (two indexed words, a kind and a tier) gives
+    the best rank of what it holds (for two words its rank; for more, the things read are ranked by reading
+    their entries); the lists are read a page at a time, the best rank first, until `limit` + 1 things rank
+    before what is still unread, as `_paged` does. With more than two words, a kind not settled after
+    WIDENINGS more pages is left out. None when the pair index cannot answer: a word read as more than a
+    few indexed words, or as the other word."""
+    count = len(words)
+    indexed = _indexed(words, spellings, starts, pair)
+    if indexed is None:
+        return None
+    first, second = indexed
     table = Pair._meta.db_table
     candidates = []
     for kind in scopes:
         for a, a_exact in first.items():
             for b, b_exact in second.items():
                 for tier in range(OTHER_NAME + 1):
-                    bound = WHOLE if tier == 0 and a_exact and b_exact else STARTS if tier <= 1 else tier
+                    whole = WHOLE if a_exact and b_exact else STARTS
+                    if count == 2:
+                        bound = whole if tier == 0 else STARTS if tier == 1 else tier
+                    elif tier == OTHER_NAME:
+                        bound = OTHER_NAME
+                    else:
+                        # With more words, a name that starts with the pair may be them all or start with them
+                        # (and one that holds the pair apart may, unless the pair are the first two words).
+                        bound = WORDS if tier == WORDS and pair == (0, 1) else whole
                     candidates.append((kind, a, b, tier, bound))
     lists = candidates
     if len(candidates) > PROBED:
@@ -571,12 +645,20 @@ def _named(
             cursor.execute(" UNION ALL ".join(probes), params)
             lists = [candidates[number] for (number,) in sorted(cursor.fetchall())]
     visible = {kind: _visible(kind, queryset, alias="p", scalar=True) for kind, queryset in scopes.items()}
+    # The other words, in one of the thing's names.
+    others, others_params = [], []
+    for i, word in enumerate(words):
+        if i not in pair:
+            sql, word_params = _holds(word, spellings, "p", f" AND o.field < {Entry.Field.TEXT}")
+            others.append(sql)
+            others_params.extend(word_params)
     # Where each list not read to its end has got to: (its rank, the last sort key and id read).
     reached: dict[int, tuple] = {number: (lists[number][4], "", 0) for number in range(len(lists))}
     # How many entries the next read of each list takes: `limit` + 1 at first, more each time after.
     pages = dict.fromkeys(reached, limit + 1)
     hits: dict[tuple[str, int], Hit] = {}
-    first_read = True
+    seen: set[tuple[str, int]] = set()
+    rounds = 0
     while True:
         best = {kind: sorted(hit.key for hit in hits.values() if hit.kind == kind) for kind in scopes}
         wanted = [
@@ -584,27 +666,37 @@ def _named(
             for number, point in sorted(reached.items())
             if len(best[lists[number][0]]) <= limit or point < best[lists[number][0]][limit]
         ]
-        if not wanted:
+        if not wanted or (count > 2 and rounds > WIDENINGS):
             break
         # The first read takes the first page of every list (they are few); after it, the lists of the best
         # rank first, as only they can change the best.
-        level = -1 if first_read else min(lists[number][4] for number in wanted)
-        first_read = False
+        level = -1 if rounds == 0 else min(lists[number][4] for number in wanted)
+        rounds += 1
         wanted = [number for number in wanted if level < 0 or lists[number][4] == level]
         to_read = []
         for number in wanted:
             kind, a, b, tier, _ = lists[number]
             visible_sql, visible_params = visible[kind]
-            where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", visible_sql]
+            where = ["p.first = %s", "p.second = %s", "p.kind = %s", f"p.tier = {tier}", *others, visible_sql]
             after = reached[number][1:] if pages[number] > limit + 1 else None
-            to_read.append((number, where, [a, b, kind, *visible_params], after, pages[number]))
+            to_read.append((number, where, [a, b, kind, *others_params, *visible_params], after, pages[number]))
         read = _next_pages(table, "p", to_read)
+        new = set()
         for number, got in read.items():
             kind, bound = lists[number][0], lists[number][4]
             for sort, object_id in got:
-                hit = Hit(kind, object_id, bound, sort, len(words))
-                if (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
+                hit = Hit(kind, object_id, bound, sort, count)
+                if count > 2:
+                    new.add((kind, object_id))
+                elif (kind, object_id) not in hits or hit.key < hits[kind, object_id].key:
                     hits[kind, object_id] = hit
+        new -= seen
+        if new:
+            seen |= new
+            # Ranked as they are; those holding the words in different names are not among these.
+            hits.update(
+                ((hit.kind, hit.object_id), hit) for hit in _ranked_here(words, spellings, new) if hit.rank < REST
+            )
         for number in wanted:
             got = read.get(number, [])
             if len(got) < pages[number]:
@@ -612,12 +704,203 @@ def _named(
             else:
                 reached[number] = (lists[number][4], *max(got))
                 pages[number] *= WIDEN
-    settled = {}
+    unsure = {lists[number][0] for number in reached} if count > 2 and rounds > WIDENINGS else set()
+    named = {}
     for kind in scopes:
         mine = sorted((hit for hit in hits.values() if hit.kind == kind), key=lambda hit: hit.key)
-        if len(mine) > limit:
-            settled[kind] = mine
-    return settled
+        if len(mine) > limit or kind not in unsure:
+            named[kind] = mine[: limit + 1] if count > 2 else mine
+    return named
+
+
+def _named_then_rest(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    scopes: Mapping[str, QuerySet],
+    limit: int,
+    starts: dict[str, list[str]],
+    pair: tuple[int, int],
+) -> dict[str, list[Hit]]:
+    """For three words or more, every one common: the best `limit` + 1 things of each kind it can settle,
+    in rank order. Those holding every word in one name come from the pair index of the words at `pair`:
+    all at once when they are few (TOGETHER), else in rank order (`_named`); when there are not more than
+    `limit` of them, the others (which rank after them, in alphabetical order) are found by walking the two
+    words' entries together (`_rest`). Either costs what the best things are, not how many hold the words;
+    a kind left unsettled is left out, for the caller to intersect the words."""
+    indexed = _indexed(words, spellings, starts, pair)
+    if indexed is None:
+        return {}
+    named = None
+    table = Pair._meta.db_table
+    first, second = (sorted(own) for own in indexed)
+    # The things holding the pair in one name and the other words in a name, ranked in the same query.
+    conditions = [
+        f"p.first IN ({', '.join(['%s'] * len(first))})",
+        f"p.second IN ({', '.join(['%s'] * len(second))})",
+    ]
+    params = [*first, *second]
+    for i, word in enumerate(words):
+        if i not in pair:
+            sql, word_params = _holds(word, spellings, "p", f" AND o.field < {Entry.Field.TEXT}")
+            conditions.append(sql)
+            params.extend(word_params)
+    visible_parts = []
+    for kind, queryset in scopes.items():
+        visible, visible_params = _visible(kind, queryset, alias="p", scalar=True)
+        visible_parts.append(f"(p.kind = %s AND {visible})")
+        params.extend([kind, *visible_params])
+    conditions.append(f"({' OR '.join(visible_parts)})")
+    together = (
+        f"SELECT DISTINCT p.kind, p.object_id FROM {table} p WHERE {' AND '.join(conditions)} LIMIT {TOGETHER + 1}"
+    )
+    hits = _ranked(words, spellings, together=(together, params))
+    if hits is not None:
+        named = {kind: [hit for hit in hits if hit.kind == kind and hit.rank < REST][: limit + 1] for kind in scopes}
+    else:
+        named = _named(words, spellings, scopes, limit, starts, pair=pair)
+        if named is None:
+            return {}
+    found = {kind: hits for kind, hits in named.items() if len(hits) > limit}
+    left = {kind: hits for kind, hits in named.items() if len(hits) <= limit}
+    if left:
+        found.update(_rest(words, spellings, pair, {kind: scopes[kind] for kind in left}, left, limit, starts))
+    return found
+
+
+# A thing's place in alphabetical order as one string, its sort key then its id: the id is written with
+# this added, so that every id has as many digits and strings compare as the (sort key, id) they are.
+_KEYED = 10**12
+# How many steps a walk may take beyond twice the things it looks for before it gives up.
+STEPS = 100
+
+
+def _rest(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    pair: tuple[int, int],
+    scopes: Mapping[str, QuerySet],
+    named: Mapping[str, list[Hit]],
+    limit: int,
+    starts: dict[str, list[str]],
+) -> dict[str, list[Hit]]:
+    """For each kind, `named` (every thing of that kind holding the words in one name, in rank order) and
+    after them the first things in alphabetical order that hold every word otherwise, up to `limit` + 1
+    in all, in one query. The words at `pair` are walked together through the index in alphabetical order
+    (each word's lists are in that order): from a point, each word's next thing; when they differ the
+    walk jumps to the furthest, when they agree that thing holds both and is checked for the other words.
+    So a step costs a few lookups, and the steps are about as many as the things found, however many
+    things hold either word. A kind whose walk runs out of steps is left out."""
+    table = Entry._meta.db_table
+    count = len(words)
+    postgres = connection.vendor == "postgresql"
+    collate = ' COLLATE "C"' if postgres else ""
+    greatest = "GREATEST" if postgres else "max"
+    terms = [_terms(words[i], spellings, starts) for i in pair]
+    if any(term.range for own in terms for term in own):
+        return {}
+    key = f"e.sort || ' ' || CAST(e.object_id + {_KEYED} AS TEXT)"
+    # Which lists of the two words have entries, in one query: only those are walked.
+    lists = [
+        (kind, place, term, tier)
+        for kind in scopes
+        for place, own in enumerate(terms)
+        for term in own
+        for tier in range(5)
+        if tier != REST or term.text
+    ]
+    probes, params = [], []
+    for number, (kind, _, term, tier) in enumerate(lists):
+        term_sql, term_params = term.sql()
+        probes.append(
+            f"SELECT {number} AS list WHERE EXISTS "
+            f"(SELECT 1 FROM {table} e WHERE {term_sql} AND e.kind = %s AND e.tier = {tier})"
+        )
+        params.extend([*term_params, kind])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(probes), params)
+        filled = [lists[number] for (number,) in sorted(cursor.fetchall())]
+
+    def next_of(kind: str, place: int, sort: str, object_id: str) -> tuple[str, list]:
+        # The word's first entry at or after (sort, object_id), over each of its lists.
+        seeks, params = [], []
+        for _, _, term, tier in (found for found in filled if found[:2] == (kind, place)):
+            term_sql, term_params = term.sql()
+            seeks.append(
+                f"((SELECT {key} FROM {table} e WHERE {term_sql} AND e.kind = %s AND e.tier = {tier} "
+                f"AND e.sort >= {sort} AND (e.sort > {sort} OR e.object_id >= {object_id}) "
+                f"ORDER BY e.sort, e.object_id LIMIT 1))"
+            )
+            params.extend([*term_params, kind])
+        return f"(SELECT MIN(column1{collate}) FROM (VALUES {', '.join(seeks)}) AS v)", params
+
+    def sort_of(point: str) -> str:
+        return f"substr({point}, 1, length({point}) - 14)"
+
+    def id_of(point: str) -> str:
+        return f"(CAST(substr({point}, length({point}) - 12) AS BIGINT) - {_KEYED})"
+
+    walks, selects, params = [], [], []
+    found: dict[str, list[Hit]] = {}
+    for number, (kind, queryset) in enumerate(scopes.items()):
+        if {place for kind_of, place, _, _ in filled if kind_of == kind} != {0, 1}:
+            # One of the words is in no thing of this kind: there is nothing else to find.
+            found[kind] = list(named[kind])
+            continue
+        needed = limit + 1 - len(named[kind])
+        first = [next_of(kind, place, "''", "0") for place in (0, 1)]
+        # From a step where both words' next things are a and b: on from the furthest of them, past it if
+        # they are the same thing.
+        furthest = f"{greatest}(w.a{collate}, w.b{collate})"
+        after_sort = sort_of(furthest)
+        after_id = f"{id_of(furthest)} + CASE WHEN w.a = w.b THEN 1 ELSE 0 END"
+        following = [next_of(kind, place, after_sort, after_id) for place in (0, 1)]
+        checks, checks_params = [], []
+        visible_sql, visible_params = _visible(kind, queryset, alias="t", scalar=True)
+        checks.append(visible_sql)
+        checks_params.extend(visible_params)
+        for i, word in enumerate(words):
+            if i not in pair:
+                sql, word_params = _holds(word, spellings, "t")
+                checks.append(sql)
+                checks_params.extend(word_params)
+        if named[kind]:
+            # Ids inline, as they come from the index.
+            checks.append(f"t.object_id NOT IN ({', '.join(str(int(hit.object_id)) for hit in named[kind])})")
+        # Whether the thing both words reached is one to show: checked at the step after.
+        shown = (
+            f"CASE WHEN w.a = w.b THEN (SELECT CASE WHEN {' AND '.join(checks)} THEN 1 ELSE 0 END "
+            f"FROM (SELECT CAST(%s AS VARCHAR(16)) AS kind, {id_of('w.a')} AS object_id) t) ELSE 0 END"
+        )
+        walks.append(
+            f"walk{number}(step, a, b, shown, reached, found) AS ("
+            f"SELECT 0, {first[0][0]}, {first[1][0]}, 0, CAST(NULL AS VARCHAR(160)), 0 "
+            f"UNION ALL SELECT w.step + 1, {following[0][0]}, {following[1][0]}, {shown}, w.a, w.found + w.shown "
+            f"FROM walk{number} w WHERE w.a IS NOT NULL AND w.b IS NOT NULL AND w.found + w.shown < {needed} "
+            f"AND w.step < {2 * needed + STEPS})"
+        )
+        params.extend([*first[0][1], *first[1][1], *following[0][1], *following[1][1], *checks_params, kind])
+        selects.append(f"SELECT {number}, step, a, b, shown, reached, found FROM walk{number}")
+    if not walks:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE {', '.join(walks)} {' UNION ALL '.join(selects)}", params)
+        rows = cursor.fetchall()
+    for number, kind in enumerate(scopes):
+        if kind in found:
+            continue
+        mine = sorted((row for row in rows if row[0] == number), key=lambda row: row[1])
+        needed = limit + 1 - len(named[kind])
+        _, step, a, b, shown, _, so_far = mine[-1]
+        if a is not None and b is not None and so_far + shown < needed:
+            # Out of steps: the words meet too seldom for walking them to pay.
+            continue
+        rest = []
+        for row in mine:
+            if row[4] and row[5] is not None:
+                sort, object_id = row[5].rsplit(" ", 1)
+                rest.append(Hit(kind, int(object_id) - _KEYED, REST, sort, count))
+        found[kind] = [*named[kind], *rest[:needed]]
+    return found
 
 
 def _other_words(
