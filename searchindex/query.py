@@ -182,13 +182,14 @@ def _counts(words: list[str], spellings: Mapping[str, set[str]], kinds: list[str
     FEW when one of them has fewer (the others, which have more, count as RARITY_CAP), else up to RARITY_CAP."""
     few = [_count_of(word, spellings, kinds, FEW) for word in words]
     many = [_count_of(word, spellings, kinds, RARITY_CAP) for word in words]
+    # The first counts once, in a part of their own: written in each CASE, they would be counted again there.
     # The longer counts are made only when needed: each database evaluates a CASE's branches lazily.
-    common = " AND ".join(f"{sql} >= {FEW}" for sql, _ in few)
-    few_params = [param for _, params in few for param in params]
-    columns = [sql for sql, _ in few] + [f"(CASE WHEN {common} THEN {sql} END)" for sql, _ in many]
-    params = few_params + [param for _, word_params in many for param in [*few_params, *word_params]]
+    common = " AND ".join(f"k.c{i} >= {FEW}" for i in range(len(words)))
+    columns = [f"k.c{i}" for i in range(len(words))] + [f"(CASE WHEN {common} THEN {sql} END)" for sql, _ in many]
+    params = [param for _, word_params in [*few, *many] for param in word_params]
+    first = ", ".join(f"{sql} AS c{i}" for i, (sql, _) in enumerate(few))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        cursor.execute(f"WITH k AS MATERIALIZED (SELECT {first}) SELECT {', '.join(columns)} FROM k", params)
         row = cursor.fetchone()
     counted, longer = row[: len(words)], row[len(words) :]
     if longer[0] is not None:
@@ -218,22 +219,23 @@ def _counts_and_pairs(
     counts as RARITY_CAP); and when every word has that many, how many things hold each two of them in
     one name, up to PAIRED, by the places of the two words (else None)."""
     few = [_count_of(word, spellings, None, FEW) for word in words]
-    few_params = [param for _, params in few for param in params]
-    common = " AND ".join(f"{sql} >= {FEW}" for sql, _ in few)
     table = Pair._meta.db_table
     pairs = [(i, j) for i in range(len(words)) for j in range(i + 1, len(words))]
-    columns, params = [sql for sql, _ in few], list(few_params)
+    # The words' counts once, in a part of their own (as `_counts` does); the pairs only when needed.
+    common = " AND ".join(f"k.c{i} >= {FEW}" for i in range(len(words)))
+    columns = [f"k.c{i}" for i in range(len(words))]
+    params = [param for _, word_params in few for param in word_params]
     for i, j in pairs:
         # In the index's order, as `_count_of` does.
-        shared = (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} p WHERE p.first = %s AND p.second = %s "
-            f"ORDER BY p.first, p.second, p.kind, p.tier, p.sort, p.object_id LIMIT {PAIRED}) c)"
+        columns.append(
+            f"(CASE WHEN {common} THEN (SELECT COUNT(*) FROM (SELECT 1 FROM {table} p WHERE p.first = %s "
+            f"AND p.second = %s ORDER BY p.first, p.second, p.kind, p.tier, p.sort, p.object_id "
+            f"LIMIT {PAIRED}) c) END)"
         )
-        # Counted only when needed: each database evaluates a CASE's branches lazily.
-        columns.append(f"(CASE WHEN {common} THEN {shared} END)")
-        params.extend([*few_params, words[i], words[j]])
+        params.extend([words[i], words[j]])
+    first = ", ".join(f"{sql} AS c{i}" for i, (sql, _) in enumerate(few))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        cursor.execute(f"WITH k AS MATERIALIZED (SELECT {first}) SELECT {', '.join(columns)} FROM k", params)
         row = cursor.fetchone()
     counts = [RARITY_CAP if number >= FEW else number for number in row[: len(words)]]
     if min(counts) < FEW:
@@ -722,18 +724,19 @@ def _named_then_rest(
     pair: tuple[int, int],
 ) -> dict[str, list[Hit]]:
     """For three words or more, every one common: the best `limit` + 1 things of each kind it can settle,
-    in rank order. Those holding every word in one name come from the pair index of the words at `pair`:
-    all at once when they are few (TOGETHER), else in rank order (`_named`); when there are not more than
-    `limit` of them, the others (which rank after them, in alphabetical order) are found by walking the two
-    words' entries together (`_rest`). Either costs what the best things are, not how many hold the words;
-    a kind left unsettled is left out, for the caller to intersect the words."""
+    in rank order, in one query. Those holding every word in one name come from the pair index of the words
+    at `pair`, and are ranked by reading their names; when there are not more than `limit` of them, the
+    others (which rank after them, in alphabetical order) are found by walking the two words' entries
+    together (`_walks`). When too many hold the words in one name (TOGETHER), they are read in rank order
+    instead (`_named`), and the rest walked after. Either way the cost is what the best things are, not how
+    many hold the words; a kind left unsettled is left out, for the caller to intersect the words."""
     indexed = _indexed(words, spellings, starts, pair)
     if indexed is None:
         return {}
-    named = None
+    terms = [_terms(words[i], spellings, starts) for i in pair]
     table = Pair._meta.db_table
     first, second = (sorted(own) for own in indexed)
-    # The things holding the pair in one name and the other words in a name, ranked in the same query.
+    # The things holding the pair in one name and the other words in a name.
     conditions = [
         f"p.first IN ({', '.join(['%s'] * len(first))})",
         f"p.second IN ({', '.join(['%s'] * len(second))})",
@@ -753,17 +756,19 @@ def _named_then_rest(
     together = (
         f"SELECT DISTINCT p.kind, p.object_id FROM {table} p WHERE {' AND '.join(conditions)} LIMIT {TOGETHER + 1}"
     )
-    hits = _ranked(words, spellings, together=(together, params))
+    hits = _ranked(words, spellings, together=(together, params), names=True)
     if hits is not None:
-        named = {kind: [hit for hit in hits if hit.kind == kind and hit.rank < REST][: limit + 1] for kind in scopes}
+        named = {kind: [hit for hit in hits if hit.kind == kind and hit.rank < REST] for kind in scopes}
     else:
+        # Too many to rank at once: read in rank order.
         named = _named(words, spellings, scopes, limit, starts, pair=pair)
         if named is None:
             return {}
-    found = {kind: hits for kind, hits in named.items() if len(hits) > limit}
+    found = {kind: hits[: limit + 1] for kind, hits in named.items() if len(hits) > limit}
     left = {kind: hits for kind, hits in named.items() if len(hits) <= limit}
     if left:
-        found.update(_rest(words, spellings, pair, {kind: scopes[kind] for kind in left}, left, limit, starts))
+        scopes = {kind: scopes[kind] for kind in left}
+        found.update(_rest(words, spellings, pair, terms, scopes, limit, left))
     return found
 
 
@@ -778,60 +783,55 @@ def _rest(
     words: list[str],
     spellings: Mapping[str, set[str]],
     pair: tuple[int, int],
+    terms: list[list[_Term]],
     scopes: Mapping[str, QuerySet],
-    named: Mapping[str, list[Hit]],
     limit: int,
-    starts: dict[str, list[str]],
+    named: Mapping[str, list[Hit]],
 ) -> dict[str, list[Hit]]:
     """For each kind, `named` (every thing of that kind holding the words in one name, in rank order) and
     after them the first things in alphabetical order that hold every word otherwise, up to `limit` + 1
-    in all, in one query. The words at `pair` are walked together through the index in alphabetical order
-    (each word's lists are in that order): from a point, each word's next thing; when they differ the
-    walk jumps to the furthest, when they agree that thing holds both and is checked for the other words.
-    So a step costs a few lookups, and the steps are about as many as the things found, however many
-    things hold either word. A kind whose walk runs out of steps is left out."""
+    in all, in one query. The words at `pair` (each read as `terms`) are walked together through the index
+    in alphabetical order, as each word's lists are: from a point, each word's next thing; when they differ
+    the one behind goes on from the other, when they agree that thing holds both and is checked for the
+    other words. So a step costs a few lookups, and the steps are about as many as the things found,
+    however many things hold either word. A kind whose walk runs out of steps is left out: its words meet
+    too seldom for walking them to pay."""
     table = Entry._meta.db_table
-    count = len(words)
     postgres = connection.vendor == "postgresql"
     collate = ' COLLATE "C"' if postgres else ""
-    greatest = "GREATEST" if postgres else "max"
-    terms = [_terms(words[i], spellings, starts) for i in pair]
-    if any(term.range for own in terms for term in own):
-        return {}
     key = f"e.sort || ' ' || CAST(e.object_id + {_KEYED} AS TEXT)"
-    # Which lists of the two words have entries, in one query: only those are walked.
-    lists = [
-        (kind, place, term, tier)
-        for kind in scopes
-        for place, own in enumerate(terms)
-        for term in own
-        for tier in range(5)
-        if tier != REST or term.text
-    ]
-    probes, params = [], []
-    for number, (kind, _, term, tier) in enumerate(lists):
-        term_sql, term_params = term.sql()
-        probes.append(
-            f"SELECT {number} AS list WHERE EXISTS "
-            f"(SELECT 1 FROM {table} e WHERE {term_sql} AND e.kind = %s AND e.tier = {tier})"
-        )
-        params.extend([*term_params, kind])
+    # Which lists of the two words (an indexed word, a kind and a tier) have entries, in one query: only
+    # those are walked. The lists are rows of tables of values, so that the SQL stays short.
+    lists = sorted(
+        {
+            (kind, place, known, tier)
+            for kind in scopes
+            for place, own in enumerate(terms)
+            for term in own
+            for known in term.words
+            for tier in range(5)
+            if tier != REST or term.text
+        }
+    )
+    rows = ", ".join(f"({number}, %s, %s, {tier})" for number, (_, _, _, tier) in enumerate(lists))
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(probes), params)
-        filled = [lists[number] for (number,) in sorted(cursor.fetchall())]
+        cursor.execute(
+            f"SELECT v.column1 FROM (VALUES {rows}) AS v WHERE EXISTS (SELECT 1 FROM {table} e "
+            f"WHERE e.word = v.column2 AND e.kind = v.column3 AND e.tier = v.column4)",
+            [param for kind, _, known, _ in lists for param in (known, kind)],
+        )
+        filled = [lists[number] for number in sorted(number for (number,) in cursor.fetchall())]
 
     def next_of(kind: str, place: int, sort: str, object_id: str) -> tuple[str, list]:
         # The word's first entry at or after (sort, object_id), over each of its lists.
-        seeks, params = [], []
-        for _, _, term, tier in (found for found in filled if found[:2] == (kind, place)):
-            term_sql, term_params = term.sql()
-            seeks.append(
-                f"((SELECT {key} FROM {table} e WHERE {term_sql} AND e.kind = %s AND e.tier = {tier} "
-                f"AND e.sort >= {sort} AND (e.sort > {sort} OR e.object_id >= {object_id}) "
-                f"ORDER BY e.sort, e.object_id LIMIT 1))"
-            )
-            params.extend([*term_params, kind])
-        return f"(SELECT MIN(column1{collate}) FROM (VALUES {', '.join(seeks)}) AS v)", params
+        mine = [(known, tier) for kind_of, place_of, known, tier in filled if (kind_of, place_of) == (kind, place)]
+        seek = (
+            f"(SELECT {key} FROM {table} e WHERE e.word = l.column1 AND e.kind = %s AND e.tier = l.column2 "
+            f"AND e.sort >= {sort} AND (e.sort > {sort} OR e.object_id >= {object_id}) "
+            f"ORDER BY e.sort, e.object_id LIMIT 1)"
+        )
+        rows = ", ".join(f"(%s, {tier})" for _, tier in mine)
+        return f"(SELECT MIN({seek}{collate}) FROM (VALUES {rows}) AS l)", [kind, *(known for known, _ in mine)]
 
     def sort_of(point: str) -> str:
         return f"substr({point}, 1, length({point}) - 14)"
@@ -839,66 +839,69 @@ def _rest(
     def id_of(point: str) -> str:
         return f"(CAST(substr({point}, length({point}) - 12) AS BIGINT) - {_KEYED})"
 
-    walks, selects, params = [], [], []
-    found: dict[str, list[Hit]] = {}
+    ctes, selects, params = [], [], []
+    found = {}
     for number, (kind, queryset) in enumerate(scopes.items()):
         if {place for kind_of, place, _, _ in filled if kind_of == kind} != {0, 1}:
             # One of the words is in no thing of this kind: there is nothing else to find.
             found[kind] = list(named[kind])
             continue
-        needed = limit + 1 - len(named[kind])
         first = [next_of(kind, place, "''", "0") for place in (0, 1)]
-        # From a step where both words' next things are a and b: on from the furthest of them, past it if
-        # they are the same thing.
-        furthest = f"{greatest}(w.a{collate}, w.b{collate})"
-        after_sort = sort_of(furthest)
-        after_id = f"{id_of(furthest)} + CASE WHEN w.a = w.b THEN 1 ELSE 0 END"
-        following = [next_of(kind, place, after_sort, after_id) for place in (0, 1)]
+        # From a step where the words' next things are a and b: the one behind goes on from the other (past
+        # it when they are the same thing); the one ahead stays.
+        following = []
+        for place, own, other in ((0, "w.a", "w.b"), (1, "w.b", "w.a")):
+            past = f"{id_of(other)} + CASE WHEN w.a = w.b THEN 1 ELSE 0 END"
+            seek, seek_params = next_of(kind, place, sort_of(other), past)
+            following.append((f"CASE WHEN {own}{collate} > {other}{collate} THEN {own} ELSE {seek} END", seek_params))
         checks, checks_params = [], []
-        visible_sql, visible_params = _visible(kind, queryset, alias="t", scalar=True)
-        checks.append(visible_sql)
-        checks_params.extend(visible_params)
+        if named[kind]:
+            # Not one of those named (ids inline, as they come from the index; first, as the cheapest).
+            checks.append(f"t.object_id NOT IN ({', '.join(str(int(hit.object_id)) for hit in named[kind])})")
+        wanted = limit + 1 - len(named[kind])
         for i, word in enumerate(words):
             if i not in pair:
                 sql, word_params = _holds(word, spellings, "t")
                 checks.append(sql)
                 checks_params.extend(word_params)
-        if named[kind]:
-            # Ids inline, as they come from the index.
-            checks.append(f"t.object_id NOT IN ({', '.join(str(int(hit.object_id)) for hit in named[kind])})")
+        visible_sql, visible_params = _visible(kind, queryset, alias="t", scalar=True)
+        checks.append(visible_sql)
+        checks_params.extend(visible_params)
         # Whether the thing both words reached is one to show: checked at the step after.
         shown = (
             f"CASE WHEN w.a = w.b THEN (SELECT CASE WHEN {' AND '.join(checks)} THEN 1 ELSE 0 END "
             f"FROM (SELECT CAST(%s AS VARCHAR(16)) AS kind, {id_of('w.a')} AS object_id) t) ELSE 0 END"
         )
-        walks.append(
+        ctes.append(
             f"walk{number}(step, a, b, shown, reached, found) AS ("
             f"SELECT 0, {first[0][0]}, {first[1][0]}, 0, CAST(NULL AS VARCHAR(160)), 0 "
             f"UNION ALL SELECT w.step + 1, {following[0][0]}, {following[1][0]}, {shown}, w.a, w.found + w.shown "
-            f"FROM walk{number} w WHERE w.a IS NOT NULL AND w.b IS NOT NULL AND w.found + w.shown < {needed} "
-            f"AND w.step < {2 * needed + STEPS})"
+            f"FROM walk{number} w WHERE w.a IS NOT NULL AND w.b IS NOT NULL AND w.found + w.shown < {wanted} "
+            f"AND w.step < {2 * wanted + STEPS})"
         )
         params.extend([*first[0][1], *first[1][1], *following[0][1], *following[1][1], *checks_params, kind])
-        selects.append(f"SELECT {number}, step, a, b, shown, reached, found FROM walk{number}")
-    if not walks:
+        selects.append(f"SELECT {number}, step, a, b, reached, shown, found FROM walk{number}")
+    if not ctes:
         return found
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE {', '.join(walks)} {' UNION ALL '.join(selects)}", params)
+        cursor.execute(f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
         rows = cursor.fetchall()
+    steps = defaultdict(list)
+    for number, *row in rows:
+        steps[number].append(row)
     for number, kind in enumerate(scopes):
         if kind in found:
             continue
-        mine = sorted((row for row in rows if row[0] == number), key=lambda row: row[1])
         needed = limit + 1 - len(named[kind])
-        _, step, a, b, shown, _, so_far = mine[-1]
+        mine = sorted(steps[number], key=lambda row: row[0])
+        _, a, b, _, shown, so_far = mine[-1]
         if a is not None and b is not None and so_far + shown < needed:
-            # Out of steps: the words meet too seldom for walking them to pay.
             continue
         rest = []
-        for row in mine:
-            if row[4] and row[5] is not None:
-                sort, object_id = row[5].rsplit(" ", 1)
-                rest.append(Hit(kind, int(object_id) - _KEYED, REST, sort, count))
+        for _, _, _, reached, shown, _ in mine:
+            if shown and reached is not None:
+                sort, object_id = reached.rsplit(" ", 1)
+                rest.append(Hit(kind, int(object_id) - _KEYED, REST, sort, len(words)))
         found[kind] = [*named[kind], *rest[:needed]]
     return found
 
@@ -1127,17 +1130,18 @@ def _candidates(
     return found, cutoffs
 
 
-def _ranked(
+def _ranking(
     words: list[str],
     spellings: Mapping[str, set[str]],
     *,
     scopes: Mapping[str, QuerySet] | None = None,
-    together: tuple[str, list] | None = None,
-) -> list[Hit] | None:
-    """Things ranked by reading their names whole: the things that `together` (SQL and its parameters, for
-    things holding every word) finds, in the same query (None when it finds more than TOGETHER: they are
-    not ranked), or the things in `scopes` holding any of the words (which reads every entry of those
-    words)."""
+    names: bool = False,
+) -> tuple[str, list]:
+    """SQL (and its parameters) for common table expressions ending in `ranked(kind, object_id, sort, rank,
+    found)`: things ranked by reading their names whole. The things are those of a table `together` (kind,
+    object_id: things holding every word, defined before these), or, with `scopes`, the things in them
+    holding any of the words (which reads every entry of those words). With `names`, only their names are
+    read: enough to rank those that hold every word in one."""
     params: list = []
 
     def matches(word: str, *, indexed: bool = True) -> str:
@@ -1157,12 +1161,14 @@ def _ranked(
         columns.append(f"CASE WHEN e.position = {i} AND {exact(word)} THEN 1 ELSE 0 END AS x{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {matches(word)} THEN 1 ELSE 0 END AS s{i}")
     where = [f"({' OR '.join(matches(word, indexed=scopes is not None) for word in words)})"]
-    source = f"{Entry._meta.db_table} e"
-    if together is not None:
+    if names:
+        where.append(f"e.field < {Entry.Field.TEXT}")
+    if scopes is None:
         # The things are found first, and only their entries read (by thing), unless there are too many.
         source = f"together g JOIN {Entry._meta.db_table} e ON e.kind = g.kind AND e.object_id = g.object_id"
         where.append(f"(SELECT COUNT(*) FROM together) <= {TOGETHER}")
     else:
+        source = f"{Entry._meta.db_table} e"
         scope_parts = []
         for kind, queryset in scopes.items():
             visible, visible_params = _visible(kind, queryset)
@@ -1173,7 +1179,6 @@ def _ranked(
     names_has = " + ".join(f"h{i}" for i in range(count))
     found = " + ".join(f"MAX(h{i})" for i in range(count))
     sql = f"""
-        WITH {"together AS MATERIALIZED (" + together[0] + ")," if together else ""}
         hits AS (
             SELECT e.kind, e.object_id, e.field, e.name, e.length, e.sort, {", ".join(columns)}
             FROM {source}
@@ -1184,22 +1189,42 @@ def _ranked(
                 {" + ".join(f"MAX(x{i})" for i in range(count))} AS wholes,
                 {" + ".join(f"MAX(s{i})" for i in range(count))} AS starts
             FROM hits GROUP BY kind, object_id, field, name, length
+        ), ranked AS (
+            SELECT kind, object_id, MIN(sort) AS sort,
+                MIN(CASE WHEN {names_has} < {count} THEN {REST}
+                    WHEN field = {Entry.Field.NAME} AND wholes = {count} AND length = {count} THEN {WHOLE}
+                    WHEN field = {Entry.Field.NAME} AND starts = {count} THEN {STARTS}
+                    WHEN field = {Entry.Field.NAME} THEN {WORDS}
+                    WHEN field = {Entry.Field.OTHER_NAME} THEN {OTHER_NAME}
+                    ELSE {REST} END) AS rank,
+                {found} AS found
+            FROM names GROUP BY kind, object_id
+            HAVING {found} >= {1 if scopes is not None else count}
         )
-        SELECT kind, object_id, MIN(sort),
-            MIN(CASE WHEN {names_has} < {count} THEN {REST}
-                WHEN field = {Entry.Field.NAME} AND wholes = {count} AND length = {count} THEN {WHOLE}
-                WHEN field = {Entry.Field.NAME} AND starts = {count} THEN {STARTS}
-                WHEN field = {Entry.Field.NAME} THEN {WORDS}
-                WHEN field = {Entry.Field.OTHER_NAME} THEN {OTHER_NAME}
-                ELSE {REST} END),
-            {found}
-        FROM names GROUP BY kind, object_id
-        HAVING {found} >= %s
     """
-    params.append(1 if scopes is not None else count)
+    return sql, params
+
+
+def _ranked(
+    words: list[str],
+    spellings: Mapping[str, set[str]],
+    *,
+    scopes: Mapping[str, QuerySet] | None = None,
+    together: tuple[str, list] | None = None,
+    names: bool = False,
+) -> list[Hit] | None:
+    """Things ranked by reading their names whole (`_ranking`): the things that `together` (SQL and its
+    parameters, for things holding every word) finds, in the same query (None when it finds more than
+    TOGETHER: they are not ranked), or the things in `scopes` holding any of the words."""
+    ranking, params = _ranking(words, spellings, scopes=scopes if together is None else None, names=names)
+    sql = f"WITH {ranking} SELECT kind, object_id, sort, rank, found FROM ranked"
     if together is not None:
         # A last row says how many things there are.
-        sql += "UNION ALL SELECT NULL, NULL, NULL, NULL, COUNT(*) FROM together"
+        sql = (
+            f"WITH together AS MATERIALIZED ({together[0]}), {ranking} "
+            "SELECT kind, object_id, sort, rank, found FROM ranked "
+            "UNION ALL SELECT NULL, NULL, NULL, NULL, COUNT(*) FROM together"
+        )
         params = [*together[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
