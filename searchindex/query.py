@@ -756,8 +756,45 @@ def _named_then_rest(
     together = (
         f"SELECT DISTINCT p.kind, p.object_id FROM {table} p WHERE {' AND '.join(conditions)} LIMIT {TOGETHER + 1}"
     )
-    hits = _ranked(words, spellings, together=(together, params), names=True)
-    if hits is not None:
+    # Ranked here from their names' entries of the words, read in the same query unless there are too many.
+    matches = []
+    for word in words:
+        sql, word_params = _matches(word, spellings)
+        matches.append(sql)
+        params.extend(word_params)
+    # Which lists of the two words (an indexed word, a kind and a tier) have entries: only those are walked
+    # (`_rest`). The lists are rows of a table of values, so that the SQL stays short.
+    lists = sorted(
+        {
+            (kind, place, known, tier)
+            for kind in scopes
+            for place, own in enumerate(terms)
+            for term in own
+            for known in term.words
+            for tier in range(5)
+            if tier != REST or term.text
+        }
+    )
+    rows = ", ".join(f"({number}, %s, %s, {tier})" for number, (_, _, _, tier) in enumerate(lists))
+    params.extend(param for kind, _, known, _ in lists for param in (known, kind))
+    # A row says how many things there are (the field empty), a row each list that has entries (the field -1).
+    sql = (
+        f"WITH together AS MATERIALIZED ({together}) "
+        f"SELECT e.kind, e.object_id, e.field, e.name, e.length, e.position, e.word, e.sort "
+        f"FROM together g JOIN {Entry._meta.db_table} e ON e.kind = g.kind AND e.object_id = g.object_id "
+        f"WHERE e.field < {Entry.Field.TEXT} AND ({' OR '.join(matches)}) "
+        f"AND (SELECT COUNT(*) FROM together) <= {TOGETHER} "
+        f"UNION ALL SELECT NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM together "
+        f"UNION ALL SELECT NULL, v.column1, -1, NULL, NULL, NULL, NULL, NULL FROM (VALUES {rows}) AS v "
+        f"WHERE EXISTS (SELECT 1 FROM {Entry._meta.db_table} e "
+        f"WHERE e.word = v.column2 AND e.kind = v.column3 AND e.tier = v.column4)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    filled = [lists[number] for number in sorted(row[1] for row in rows if row[0] is None and row[2] == -1)]
+    if next(row[1] for row in rows if row[0] is None and row[2] is None) <= TOGETHER:
+        hits = _rank_entries(words, spellings, [row for row in rows if row[0] is not None])
         named = {kind: [hit for hit in hits if hit.kind == kind and hit.rank < REST] for kind in scopes}
     else:
         # Too many to rank at once: read in rank order.
@@ -768,7 +805,7 @@ def _named_then_rest(
     left = {kind: hits for kind, hits in named.items() if len(hits) <= limit}
     if left:
         scopes = {kind: scopes[kind] for kind in left}
-        found.update(_rest(words, spellings, pair, terms, scopes, limit, left))
+        found.update(_rest(words, spellings, pair, filled, scopes, limit, left))
     return found
 
 
@@ -783,58 +820,43 @@ def _rest(
     words: list[str],
     spellings: Mapping[str, set[str]],
     pair: tuple[int, int],
-    terms: list[list[_Term]],
+    filled: list[tuple[str, int, str, int]],
     scopes: Mapping[str, QuerySet],
     limit: int,
     named: Mapping[str, list[Hit]],
 ) -> dict[str, list[Hit]]:
     """For each kind, `named` (every thing of that kind holding the words in one name, in rank order) and
     after them the first things in alphabetical order that hold every word otherwise, up to `limit` + 1
-    in all, in one query. The words at `pair` (each read as `terms`) are walked together through the index
-    in alphabetical order, as each word's lists are: from a point, each word's next thing; when they differ
-    the one behind goes on from the other, when they agree that thing holds both and is checked for the
-    other words. So a step costs a few lookups, and the steps are about as many as the things found,
-    however many things hold either word. A kind whose walk runs out of steps is left out: its words meet
-    too seldom for walking them to pay."""
+    in all, in one query. The words at `pair` are walked together through the index in alphabetical order,
+    as each word's lists are (those `filled`: a kind, the word's place in `pair`, an indexed word, a tier):
+    from a point, each word's next thing; when they differ the one behind goes on from the other, when they
+    agree that thing holds both and is checked for the other words. So a step costs a few lookups, and the
+    steps are about as many as the things found, however many things hold either word. A kind whose walk
+    runs out of steps is left out: its words meet too seldom for walking them to pay."""
     table = Entry._meta.db_table
     postgres = connection.vendor == "postgresql"
-    collate = ' COLLATE "C"' if postgres else ""
+    # The points of the walk compare as bytes; a sort key sought in the index, in the column's own collation.
+    collate, own_collation = (' COLLATE "C"', ' COLLATE "default"') if postgres else ("", "")
     key = f"e.sort || ' ' || CAST(e.object_id + {_KEYED} AS TEXT)"
-    # Which lists of the two words (an indexed word, a kind and a tier) have entries, in one query: only
-    # those are walked. The lists are rows of tables of values, so that the SQL stays short.
-    lists = sorted(
-        {
-            (kind, place, known, tier)
-            for kind in scopes
-            for place, own in enumerate(terms)
-            for term in own
-            for known in term.words
-            for tier in range(5)
-            if tier != REST or term.text
-        }
-    )
-    rows = ", ".join(f"({number}, %s, %s, {tier})" for number, (_, _, _, tier) in enumerate(lists))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.column1 FROM (VALUES {rows}) AS v WHERE EXISTS (SELECT 1 FROM {table} e "
-            f"WHERE e.word = v.column2 AND e.kind = v.column3 AND e.tier = v.column4)",
-            [param for kind, _, known, _ in lists for param in (known, kind)],
-        )
-        filled = [lists[number] for number in sorted(number for (number,) in cursor.fetchall())]
 
     def next_of(kind: str, place: int, sort: str, object_id: str) -> tuple[str, list]:
-        # The word's first entry at or after (sort, object_id), over each of its lists.
+        # The word's first entry at or after (sort, object_id), over each of its lists, passing over the
+        # things named: the walk does not stop at them.
         mine = [(known, tier) for kind_of, place_of, known, tier in filled if (kind_of, place_of) == (kind, place)]
+        ids = ", ".join(str(int(hit.object_id)) for hit in named[kind])
+        # Ids inline, as they come from the index.
+        passing = f" AND e.object_id NOT IN ({ids})" if ids else ""
         seek = (
             f"(SELECT {key} FROM {table} e WHERE e.word = l.column1 AND e.kind = %s AND e.tier = l.column2 "
-            f"AND e.sort >= {sort} AND (e.sort > {sort} OR e.object_id >= {object_id}) "
+            f"AND e.sort >= {sort} AND (e.sort > {sort} OR e.object_id >= {object_id}){passing} "
             f"ORDER BY e.sort, e.object_id LIMIT 1)"
         )
         rows = ", ".join(f"(%s, {tier})" for _, tier in mine)
         return f"(SELECT MIN({seek}{collate}) FROM (VALUES {rows}) AS l)", [kind, *(known for known, _ in mine)]
 
     def sort_of(point: str) -> str:
-        return f"substr({point}, 1, length({point}) - 14)"
+        # In the column's own collation, so that PostgreSQL seeks it through the index.
+        return f"substr({point}, 1, length({point}) - 14){own_collation}"
 
     def id_of(point: str) -> str:
         return f"(CAST(substr({point}, length({point}) - 12) AS BIGINT) - {_KEYED})"
@@ -855,9 +877,6 @@ def _rest(
             seek, seek_params = next_of(kind, place, sort_of(other), past)
             following.append((f"CASE WHEN {own}{collate} > {other}{collate} THEN {own} ELSE {seek} END", seek_params))
         checks, checks_params = [], []
-        if named[kind]:
-            # Not one of those named (ids inline, as they come from the index; first, as the cheapest).
-            checks.append(f"t.object_id NOT IN ({', '.join(str(int(hit.object_id)) for hit in named[kind])})")
         wanted = limit + 1 - len(named[kind])
         for i, word in enumerate(words):
             if i not in pair:
@@ -874,7 +893,7 @@ def _rest(
         )
         ctes.append(
             f"walk{number}(step, a, b, shown, reached, found) AS ("
-            f"SELECT 0, {first[0][0]}, {first[1][0]}, 0, CAST(NULL AS VARCHAR(160)), 0 "
+            f"SELECT 0, {first[0][0]}, {first[1][0]}, 0, CAST(NULL AS TEXT){collate}, 0 "
             f"UNION ALL SELECT w.step + 1, {following[0][0]}, {following[1][0]}, {shown}, w.a, w.found + w.shown "
             f"FROM walk{number} w WHERE w.a IS NOT NULL AND w.b IS NOT NULL AND w.found + w.shown < {wanted} "
             f"AND w.step < {2 * wanted + STEPS})"
@@ -1000,6 +1019,12 @@ def _ranked_here(words: list[str], spellings: Mapping[str, set[str]], among: set
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return _rank_entries(words, spellings, rows)
+
+
+def _rank_entries(words: list[str], spellings: Mapping[str, set[str]], rows: list[tuple]) -> list[Hit]:
+    """The things that hold every word, ranked as `_ranked` ranks them, from their entries that match a word
+    (rows of kind, object id, field, name, length, position, word, sort)."""
     count = len(words)
     typos = [spellings[word] - {word} for word in words]
     names = defaultdict(lambda: ([False] * count, [False] * count, [False] * count))
@@ -1211,12 +1236,11 @@ def _ranked(
     *,
     scopes: Mapping[str, QuerySet] | None = None,
     together: tuple[str, list] | None = None,
-    names: bool = False,
 ) -> list[Hit] | None:
     """Things ranked by reading their names whole (`_ranking`): the things that `together` (SQL and its
     parameters, for things holding every word) finds, in the same query (None when it finds more than
     TOGETHER: they are not ranked), or the things in `scopes` holding any of the words."""
-    ranking, params = _ranking(words, spellings, scopes=scopes if together is None else None, names=names)
+    ranking, params = _ranking(words, spellings, scopes=scopes if together is None else None)
     sql = f"WITH {ranking} SELECT kind, object_id, sort, rank, found FROM ranked"
     if together is not None:
         # A last row says how many things there are.
