@@ -730,10 +730,11 @@ def _named_then_rest(
     together (`_walks`). When too many hold the words in one name (TOGETHER), they are read in rank order
     instead (`_named`), and the rest walked after. Either way the cost is what the best things are, not how
     many hold the words; a kind left unsettled is left out, for the caller to intersect the words."""
+    _look_up_starts(words, starts)
     indexed = _indexed(words, spellings, starts, pair)
-    if indexed is None:
+    terms = [_terms(word, spellings, starts) for word in words]
+    if indexed is None or any(term.range for own in terms for term in own):
         return {}
-    terms = [_terms(words[i], spellings, starts) for i in pair]
     table = Pair._meta.db_table
     first, second = (sorted(own) for own in indexed)
     # The things holding the pair in one name and the other words in a name.
@@ -827,13 +828,14 @@ def _rest(
 ) -> dict[str, list[Hit]]:
     """For each kind, `named` (every thing of that kind holding the words in one name, in rank order) and
     after them the first things in alphabetical order that hold every word otherwise, up to `limit` + 1
-    in all, in one query. The words at `pair` are walked together through the index in alphabetical order,
-    as each word's lists are (those `filled`: a kind, the word's place in `pair`, an indexed word, a tier):
-    from a point, each word's next thing; when they differ the one behind goes on from the other, when they
-    agree that thing holds both and is checked for the other words. So a step costs a few lookups, and the
-    steps are about as many as the things found, however many things hold either word. A kind whose walk
-    runs out of steps is left out: its words meet too seldom for walking them to pay."""
+    in all, in one query. The words are walked together through the index in alphabetical order, as each
+    word's lists are (those `filled`: a kind, the word's place, an indexed word, a tier): from a point, each
+    word's next thing; the words behind go on from the furthest, and when they all agree that thing holds
+    every word. So a step costs a few lookups, and the steps are about as many as the things found, however
+    many things hold some of the words. A kind whose walk runs out of steps is left out: its words meet too
+    seldom for walking them to pay."""
     table = Entry._meta.db_table
+    count = len(words)
     postgres = connection.vendor == "postgresql"
     # The points of the walk compare as bytes; a sort key sought in the index, in the column's own collation.
     collate, own_collation = (' COLLATE "C"', ' COLLATE "default"') if postgres else ("", "")
@@ -861,67 +863,86 @@ def _rest(
     def id_of(point: str) -> str:
         return f"(CAST(substr({point}, length({point}) - 12) AS BIGINT) - {_KEYED})"
 
-    ctes, selects, params = [], [], []
-    found = {}
-    for number, (kind, queryset) in enumerate(scopes.items()):
-        if {place for kind_of, place, _, _ in filled if kind_of == kind} != {0, 1}:
-            # One of the words is in no thing of this kind: there is nothing else to find.
-            found[kind] = list(named[kind])
-            continue
-        first = [next_of(kind, place, "''", "0") for place in (0, 1)]
-        # From a step where the words' next things are a and b: the one behind goes on from the other (past
-        # it when they are the same thing); the one ahead stays.
+    def walk(name: str, kind: str, queryset: QuerySet, places: list[int], wanted: int) -> tuple[str, list, str]:
+        # The walk of the words at `places`; the others are checked in each thing they agree on.
+        points = [f"w.c{place}" for place in places]
+        furthest = f"{'GREATEST' if postgres else 'max'}({', '.join(f'{point}{collate}' for point in points)})"
+        agree = " AND ".join(f"{points[0]} = {point}" for point in points[1:])
+        first = [next_of(kind, place, "''", "0") for place in places]
+        # From a step where the words' next things are w.c0, w.c1…: those behind go on from the furthest (past
+        # it when they all agree); the furthest stays.
         following = []
-        for place, own, other in ((0, "w.a", "w.b"), (1, "w.b", "w.a")):
-            past = f"{id_of(other)} + CASE WHEN w.a = w.b THEN 1 ELSE 0 END"
-            seek, seek_params = next_of(kind, place, sort_of(other), past)
-            following.append((f"CASE WHEN {own}{collate} > {other}{collate} THEN {own} ELSE {seek} END", seek_params))
+        for place, point in zip(places, points, strict=True):
+            past = f"{id_of(furthest)} + CASE WHEN {agree} THEN 1 ELSE 0 END"
+            seek, seek_params = next_of(kind, place, sort_of(furthest), past)
+            following.append(
+                (
+                    f"CASE WHEN {point}{collate} >= {furthest} AND NOT ({agree}) THEN {point} ELSE {seek} END",
+                    seek_params,
+                )
+            )
         checks, checks_params = [], []
-        wanted = limit + 1 - len(named[kind])
-        for i, word in enumerate(words):
-            if i not in pair:
+        for place, word in enumerate(words):
+            if place not in places:
                 sql, word_params = _holds(word, spellings, "t")
                 checks.append(sql)
                 checks_params.extend(word_params)
         visible_sql, visible_params = _visible(kind, queryset, alias="t", scalar=True)
         checks.append(visible_sql)
-        checks_params.extend(visible_params)
-        # Whether the thing both words reached is one to show: checked at the step after.
+        # Whether the thing the words agree on may be shown: checked at the step after.
         shown = (
-            f"CASE WHEN w.a = w.b THEN (SELECT CASE WHEN {' AND '.join(checks)} THEN 1 ELSE 0 END "
-            f"FROM (SELECT CAST(%s AS VARCHAR(16)) AS kind, {id_of('w.a')} AS object_id) t) ELSE 0 END"
+            f"CASE WHEN {agree} THEN (SELECT CASE WHEN {' AND '.join(checks)} THEN 1 ELSE 0 END "
+            f"FROM (SELECT CAST(%s AS VARCHAR(16)) AS kind, {id_of(points[0])} AS object_id) t) ELSE 0 END"
         )
-        ctes.append(
-            f"walk{number}(step, a, b, shown, reached, found) AS ("
-            f"SELECT 0, {first[0][0]}, {first[1][0]}, 0, CAST(NULL AS TEXT){collate}, 0 "
-            f"UNION ALL SELECT w.step + 1, {following[0][0]}, {following[1][0]}, {shown}, w.a, w.found + w.shown "
-            f"FROM walk{number} w WHERE w.a IS NOT NULL AND w.b IS NOT NULL AND w.found + w.shown < {wanted} "
-            f"AND w.step < {2 * wanted + STEPS})"
+        present = " AND ".join(f"{point} IS NOT NULL" for point in points)
+        columns = ", ".join(f"c{place}" for place in places)
+        sql = (
+            f"{name}(step, {columns}, shown, reached, found) AS ("
+            f"SELECT 0, {', '.join(sql for sql, _ in first)}, 0, CAST(NULL AS TEXT){collate}, 0 "
+            f"UNION ALL SELECT w.step + 1, {', '.join(sql for sql, _ in following)}, {shown}, {points[0]}, "
+            f"w.found + w.shown FROM {name} w "
+            f"WHERE {present} AND w.found + w.shown < {wanted} AND w.step < {2 * wanted + STEPS})"
         )
-        params.extend([*first[0][1], *first[1][1], *following[0][1], *following[1][1], *checks_params, kind])
-        selects.append(f"SELECT {number}, step, a, b, reached, shown, found FROM walk{number}")
-    if not ctes:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
-        rows = cursor.fetchall()
-    steps = defaultdict(list)
-    for number, *row in rows:
-        steps[number].append(row)
-    for number, kind in enumerate(scopes):
-        if kind in found:
-            continue
-        needed = limit + 1 - len(named[kind])
-        mine = sorted(steps[number], key=lambda row: row[0])
-        _, a, b, _, shown, so_far = mine[-1]
-        if a is not None and b is not None and so_far + shown < needed:
-            continue
-        rest = []
-        for _, _, _, reached, shown, _ in mine:
-            if shown and reached is not None:
-                sort, object_id = reached.rsplit(" ", 1)
-                rest.append(Hit(kind, int(object_id) - _KEYED, REST, sort, len(words)))
-        found[kind] = [*named[kind], *rest[:needed]]
+        params = [param for _, seek_params in [*first, *following] for param in seek_params]
+        # Each step read back: whether every word had a next thing still.
+        read = f"step, ({present.replace('w.', '')}), reached, shown, found FROM {name}"
+        return sql, [*params, *checks_params, *visible_params, kind], read
+
+    found = {}
+    for kind in scopes:
+        if {place for kind_of, place, _, _ in filled if kind_of == kind} != set(range(count)):
+            # A word is in no thing of this kind: there is nothing else to find.
+            found[kind] = list(named[kind])
+    # The two words at `pair` first; all of them, in a kind where those two meet too often to pay.
+    for places in (list(pair), list(range(count))):
+        ctes, selects, params, walked = [], [], [], []
+        for kind, queryset in scopes.items():
+            if kind in found:
+                continue
+            sql, walk_params, read = walk(f"walk{len(walked)}", kind, queryset, places, limit + 1 - len(named[kind]))
+            ctes.append(sql)
+            params.extend(walk_params)
+            selects.append(f"SELECT {len(walked)}, {read}")
+            walked.append(kind)
+        if not walked:
+            break
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+            rows = cursor.fetchall()
+        for number, kind in enumerate(walked):
+            needed = limit + 1 - len(named[kind])
+            mine = sorted((row[1:] for row in rows if row[0] == number), key=lambda row: row[0])
+            _, going, _, shown, so_far = mine[-1]
+            if going and so_far + shown < needed:
+                continue
+            rest = []
+            for _, _, reached, shown, _ in mine:
+                if shown and reached is not None:
+                    sort, object_id = reached.rsplit(" ", 1)
+                    rest.append(Hit(kind, int(object_id) - _KEYED, REST, sort, count))
+            found[kind] = [*named[kind], *rest[:needed]]
+        if len(places) == count:
+            break
     return found
 
 

@@ -63,12 +63,12 @@ def every_match(query: str, scope) -> list[int]:
         "low tw pose",
     ],
 )
-@pytest.mark.parametrize("meeting", ["few", "many", "common", "some"])
+@pytest.mark.parametrize("meeting", ["few", "many", "common", "some", "common and many"])
 def test_the_best_matches_are_those_of_ranking_every_match(many, query, meeting, monkeypatch):
-    if meeting == "many":
+    if meeting in ("many", "common and many"):
         # As if the words met in too many things to rank all at once: they are read in rank order.
         monkeypatch.setattr(searchindex.query, "TOGETHER", -1)
-    if meeting == "common":
+    if meeting in ("common", "common and many"):
         # As if every word were in thousands of things: the rarest one's lists are read a page at a time.
         monkeypatch.setattr(searchindex.query, "FEW", 3)
         monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
@@ -176,24 +176,85 @@ def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
     assert len(queries) == 2
 
 
-@pytest.mark.parametrize(
-    "query, rarity_cap, found",
-    [
-        # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
-        ("zz twist pose", 6, ["Zz Twist Pose"]),
-        # As if "twist" and "pose" were in thousands of things and "seated" in hundreds.
-        ("seated twist pose", 40, None),
-    ],
-)
-def test_words_not_all_very_common_are_intersected_and_ranked_in_one_query(many, query, rarity_cap, found, monkeypatch):
+def test_words_not_all_common_are_intersected_and_ranked_in_one_query(many, monkeypatch):
+    # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
     monkeypatch.setattr(searchindex.query, "FEW", 3)
-    monkeypatch.setattr(searchindex.query, "RARITY_CAP", rarity_cap)
+    monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
     scope = Pose.objects.published()
     with CaptureQueriesContext(connection) as queries:
-        outcome = search(query, {"pose": scope}, limit=5)
-    assert outcome.ids("pose") == every_match(query, scope)[:5]
-    if found is not None:
-        assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == found
+        outcome = search("zz twist pose", {"pose": scope}, limit=5)
+    assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == ["Zz Twist Pose"]
     # One query counts the words; one finds the things the rarest is in, checks them for the others and ranks them.
     assert len(queries) == 2
     assert "INTERSECT" not in queries[1]["sql"] and "searchindex_pair" not in queries[1]["sql"]
+
+
+def test_three_common_words_are_named_from_the_pair_index_and_the_rest_walked(many, monkeypatch):
+    # As if every word were in thousands of things.
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    scope = Pose.objects.published()
+    expected = every_match("seated twist pose", scope)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("seated twist pose", {"pose": scope}, limit=5)
+    assert outcome.ids("pose") == expected[:5]
+    sql = [query["sql"] for query in queries]
+    # Counted with the pairs they share; the words they start; the things holding them in one name, ranked;
+    # the walk for the rest. The words are never intersected.
+    assert len(sql) == 4
+    assert "searchindex_pair" in sql[0] and "searchindex_pair" in sql[2] and "WITH RECURSIVE" in sql[3]
+    assert not any("INTERSECT" in text for text in sql)
+
+
+@pytest.fixture
+def apart():
+    """Words that meet only at the end of the alphabet: a hundred things hold "twist" alone, a hundred
+    "seated" alone, all before the few that hold both, and "pose" everywhere."""
+    category = CategoryFactory()
+    for number in range(100):
+        PoseFactory(name=f"Alpha Twist {number:03d}", summary="A pose.", category=category)
+        PoseFactory(name=f"Beta Seated {number:03d}", summary="A pose.", category=category)
+    for number in range(6):
+        PoseFactory(name=f"Zeta Seated Twist {number}", summary="A pose.", category=category)
+    PoseFactory(name="Zeta Seated Twist Pose", category=category)
+
+
+def test_a_walk_jumps_over_things_that_hold_one_word_only(apart, monkeypatch):
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    # Six steps beyond twice what it looks for: reading the words' things one by one would take hundreds.
+    monkeypatch.setattr(searchindex.query, "STEPS", 6)
+    scope = Pose.objects.published()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("seated twist pose", {"pose": scope}, limit=3)
+    names = [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")]
+    assert names == ["Zeta Seated Twist Pose", "Zeta Seated Twist 0", "Zeta Seated Twist 1"]
+    assert "pose" in outcome.more
+    assert not any("INTERSECT" in query["sql"] for query in queries)
+
+
+def test_a_walk_out_of_steps_leaves_the_words_to_be_intersected(apart, monkeypatch):
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    monkeypatch.setattr(searchindex.query, "STEPS", -100)
+    scope = Pose.objects.published()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search("seated twist pose", {"pose": scope}, limit=3)
+    assert outcome.ids("pose") == every_match("seated twist pose", scope)[:3]
+    assert any("INTERSECT" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize("path", ["/search/", "/poses/"])
+def test_three_common_words_cost_no_more_queries_when_they_are_in_more_things(client, path, uncached, monkeypatch):
+    monkeypatch.setattr(searchindex.query, "FEW", 3)
+    category = CategoryFactory()
+
+    def add(numbers):
+        for number in numbers:
+            # Every third holds the words in its name; the others hold "pose" in their text.
+            name = f"Low Lunge {number}" + (" Pose" if number % 3 == 0 else "")
+            PoseFactory(name=name, summary="A lunge pose, low.", category=category)
+
+    add(range(12))
+    small = count_queries(client, path, "low lunge pose")
+    add(range(12, 200))
+    assert count_queries(client, path, "low lunge pose") <= small
+    html = client.get(path, {"q": "low lunge pose"}).content.decode()
+    assert {"/search/": "More than 24 results", "/poses/": "More than 48 poses"}[path] in html
