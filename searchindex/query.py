@@ -213,11 +213,12 @@ PAIRED = 100
 
 
 def _counts_and_pairs(
-    words: list[str], spellings: Mapping[str, set[str]]
+    words: list[str], spellings: Mapping[str, set[str]], starts: dict[str, list[str]]
 ) -> tuple[list[int], dict[tuple[int, int], int] | None]:
     """For three words or more, in one query: how many entries each matches, up to FEW (a word with more
     counts as RARITY_CAP); and when every word has that many, how many things hold each two of them in
-    one name, up to PAIRED, by the places of the two words (else None)."""
+    one name, up to PAIRED, by the places of the two words (else None), and the known words each starts
+    (into `starts`, as `_look_up_starts` gives them)."""
     few = [_count_of(word, spellings, None, FEW) for word in words]
     table = Pair._meta.db_table
     pairs = [(i, j) for i in range(len(words)) for j in range(i + 1, len(words))]
@@ -233,6 +234,16 @@ def _counts_and_pairs(
             f"LIMIT {PAIRED}) c) END)"
         )
         params.extend([words[i], words[j]])
+    looked_up = [word for word in words if word not in starts and not word.isdigit()]
+    together = "string_agg(x.word, ' ')" if connection.vendor == "postgresql" else "group_concat(x.word, ' ')"
+    spelling = Spelling._meta.db_table
+    for word in looked_up:
+        # As `_look_up_starts` reads them.
+        columns.append(
+            f"(CASE WHEN {common} THEN (SELECT {together} FROM (SELECT s.word FROM {spelling} s WHERE s.variant > %s "
+            f"AND s.variant <= %s AND s.word = s.variant ORDER BY s.variant LIMIT {PREFIX_WORDS + 1}) x) END)"
+        )
+        params.extend([word, last_with_prefix(word)])
     first = ", ".join(f"{sql} AS c{i}" for i, (sql, _) in enumerate(few))
     with connection.cursor() as cursor:
         cursor.execute(f"WITH k AS MATERIALIZED (SELECT {first}) SELECT {', '.join(columns)} FROM k", params)
@@ -240,7 +251,9 @@ def _counts_and_pairs(
     counts = [RARITY_CAP if number >= FEW else number for number in row[: len(words)]]
     if min(counts) < FEW:
         return counts, None
-    return counts, dict(zip(pairs, row[len(words) :], strict=True))
+    for word, known in zip(looked_up, row[len(words) + len(pairs) :], strict=True):
+        starts[word] = sorted((known or "").split())
+    return counts, dict(zip(pairs, row[len(words) : len(words) + len(pairs)], strict=True))
 
 
 def _ways(
@@ -388,7 +401,7 @@ def _best(
     """The best `limit` things of each kind that hold every word, in rank order, and the kinds with more."""
     count = len(words)
     if count > 2:
-        counts, paired = _counts_and_pairs(words, spellings)
+        counts, paired = _counts_and_pairs(words, spellings, starts)
         if paired is None:
             return _best_of_entries(words, spellings, scopes, limit, starts, counts)
         # Every word common: the two that share fewest names are read together (`_named_then_rest`).
