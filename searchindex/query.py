@@ -16,16 +16,21 @@ found, `nearest` gives the things that match some of the words.
 A search reads only the best matches it is asked for, whatever the size of the library: each entry
 carries the best rank its word can give (its tier), and the index lists a word's entries of one kind
 and tier alphabetically, so the first few of each list, merged, are the best things in rank order.
-Several words are counted first: up to FEW entries each (two words in each kind, three or more up to
-RARITY_CAP when none has fewer). In a kind where two words both have FEW or more, they are read from the
-index of word pairs (`_named`): every two words of a name, each pair with the rank it gives, listed in
-rank order like the words; a kind where more than `limit` things hold both in one name is settled there.
-Otherwise, and in the kinds left, when none is very common, or one is rare, they are intersected from
-their index entries (the things of a rare word checked for the very common ones) and, when they meet in a
-few things (TOGETHER), those are ranked by reading their names whole, in the same query. Otherwise the
-lists read are those of the rarest word, a page at a time (`_paged`): whole at once when it is rare, else
-the lists that give the best rank first, in pages that grow until the best `limit` + 1 are sure. Beyond
-`limit` a search says only that there are more: counts stop there, and a page further on asks for more.
+Several words are counted first: up to FEW entries each (two words in each kind; three or more with how
+many things hold each two of them in one name). In a kind where two words both have FEW or more, they are
+read from the index of word pairs (`_named`): every two words of a name, each pair with the rank it gives,
+listed in rank order like the words; a kind where more than `limit` things hold both in one name is settled
+there. Three words or more, all common, go the same way (`_named_then_rest`): the things holding them all
+in one name come from the pairs of the two that share fewest names, the others held in a name too; when
+they are not enough, the rest (which rank after them, alphabetically) are found by walking the words'
+entries together in alphabetical order, each word jumping to where the furthest has got (`_rest`), so that
+the steps are about as many as the things found. Otherwise, and in the kinds left, when none is very
+common, or one is rare, they are intersected from their index entries (the things of a rare word checked
+for the very common ones) and, when they meet in a few things (TOGETHER), those are ranked by reading their
+names whole, in the same query. Otherwise the lists read are those of the rarest word, a page at a time
+(`_paged`): whole at once when it is rare, else the lists that give the best rank first, in pages that grow
+until the best `limit` + 1 are sure. Beyond `limit` a search says only that there are more: counts stop
+there, and a page further on asks for more.
 
 A search costs a few queries whatever the size of the library: for one word, one for the known words
 that start with what was typed and one for the best entries; for several, one to count them, then one to
@@ -33,8 +38,9 @@ intersect and rank them, or (when they meet in many things) one for the words th
 which of its lists have entries and two a round (its next entries, theirs to rank them), a round for each
 rank the best things can have and a few more when the words seldom meet. Two common words cost one for the
 words they start and one a round of the pair lists (usually one; and one before, for which lists have
-entries, when there are many), then one to intersect and rank in the kinds left. Typos add one for the
-typo vocabulary and a search again.
+entries, when there are many), then one to intersect and rank in the kinds left. Three common words cost
+one to count them (with the pairs they share and the words they start), one for the things holding them in
+one name, ranked, and one for the walk. Typos add one for the typo vocabulary and a search again.
 """
 
 from collections import defaultdict
@@ -737,12 +743,13 @@ def _named_then_rest(
     pair: tuple[int, int],
 ) -> dict[str, list[Hit]]:
     """For three words or more, every one common: the best `limit` + 1 things of each kind it can settle,
-    in rank order, in one query. Those holding every word in one name come from the pair index of the words
-    at `pair`, and are ranked by reading their names; when there are not more than `limit` of them, the
-    others (which rank after them, in alphabetical order) are found by walking the two words' entries
-    together (`_walks`). When too many hold the words in one name (TOGETHER), they are read in rank order
-    instead (`_named`), and the rest walked after. Either way the cost is what the best things are, not how
-    many hold the words; a kind left unsettled is left out, for the caller to intersect the words."""
+    in rank order. Those holding every word in one name come from the pair index of the words at `pair`
+    (the others held in a name too) and are ranked from their names' entries, in one query that also says
+    which of the words' lists have entries; when there are not more than `limit` of them, the others (which
+    rank after them, in alphabetical order) are found by walking the words' entries together (`_rest`), in
+    another. When too many hold the words in one name (TOGETHER), they are read in rank order instead
+    (`_named`), and the rest walked after. Either way the cost is what the best things are, not how many
+    hold the words; a kind left unsettled is left out, for the caller to intersect the words."""
     _look_up_starts(words, starts)
     indexed = _indexed(words, spellings, starts, pair)
     terms = [_terms(word, spellings, starts) for word in words]
