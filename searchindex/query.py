@@ -888,7 +888,9 @@ def _rest(
         points = [f"w.c{place}" for place in places]
         furthest = f"{'GREATEST' if postgres else 'max'}({', '.join(f'{point}{collate}' for point in points)})"
         agree = " AND ".join(f"{points[0]} = {point}" for point in points[1:])
-        first = [next_of(kind, place, "''", "0") for place in places]
+        # The walk starts before every thing: at a point all the words agree on, of no sort key and id 0, so
+        # that its first step looks each word's first thing up as any step does.
+        start = f"CAST(' {_KEYED}' AS TEXT){collate}"
         # From a step where the words' next things are w.c0, w.c1…: those behind go on from the furthest (past
         # it when they all agree); the furthest stays.
         following = []
@@ -918,12 +920,12 @@ def _rest(
         columns = ", ".join(f"c{place}" for place in places)
         sql = (
             f"{name}(step, {columns}, shown, reached, found) AS ("
-            f"SELECT 0, {', '.join(sql for sql, _ in first)}, 0, CAST(NULL AS TEXT){collate}, 0 "
+            f"SELECT 0, {', '.join([start] * len(places))}, 0, CAST(NULL AS TEXT){collate}, 0 "
             f"UNION ALL SELECT w.step + 1, {', '.join(sql for sql, _ in following)}, {shown}, {points[0]}, "
             f"w.found + w.shown FROM {name} w "
             f"WHERE {present} AND w.found + w.shown < {wanted} AND w.step < {2 * wanted + STEPS})"
         )
-        params = [param for _, seek_params in [*first, *following] for param in seek_params]
+        params = [param for _, seek_params in following for param in seek_params]
         # Each step read back: whether every word had a next thing still.
         read = f"step, ({present.replace('w.', '')}), reached, shown, found FROM {name}"
         return sql, [*params, *checks_params, *visible_params, kind], read
