@@ -750,7 +750,6 @@ def _named_then_rest(
     another. When too many hold the words in one name (TOGETHER), they are read in rank order instead
     (`_named`), and the rest walked after. Either way the cost is what the best things are, not how many
     hold the words; a kind left unsettled is left out, for the caller to intersect the words."""
-    _look_up_starts(words, starts)
     indexed = _indexed(words, spellings, starts, pair)
     terms = [_terms(word, spellings, starts) for word in words]
     if indexed is None or any(term.range for own in terms for term in own):
@@ -1198,18 +1197,17 @@ def _candidates(
     return found, cutoffs
 
 
-def _ranking(
+def _ranked(
     words: list[str],
     spellings: Mapping[str, set[str]],
     *,
     scopes: Mapping[str, QuerySet] | None = None,
-    names: bool = False,
-) -> tuple[str, list]:
-    """SQL (and its parameters) for common table expressions ending in `ranked(kind, object_id, sort, rank,
-    found)`: things ranked by reading their names whole. The things are those of a table `together` (kind,
-    object_id: things holding every word, defined before these), or, with `scopes`, the things in them
-    holding any of the words (which reads every entry of those words). With `names`, only their names are
-    read: enough to rank those that hold every word in one."""
+    together: tuple[str, list] | None = None,
+) -> list[Hit] | None:
+    """Things ranked by reading their names whole: the things that `together` (SQL and its parameters, for
+    things holding every word) finds, in the same query (None when it finds more than TOGETHER: they are
+    not ranked), or the things in `scopes` holding any of the words (which reads every entry of those
+    words)."""
     params: list = []
 
     def matches(word: str, *, indexed: bool = True) -> str:
@@ -1229,14 +1227,12 @@ def _ranking(
         columns.append(f"CASE WHEN e.position = {i} AND {exact(word)} THEN 1 ELSE 0 END AS x{i}")
         columns.append(f"CASE WHEN e.position = {i} AND {matches(word)} THEN 1 ELSE 0 END AS s{i}")
     where = [f"({' OR '.join(matches(word, indexed=scopes is not None) for word in words)})"]
-    if names:
-        where.append(f"e.field < {Entry.Field.TEXT}")
-    if scopes is None:
+    source = f"{Entry._meta.db_table} e"
+    if together is not None:
         # The things are found first, and only their entries read (by thing), unless there are too many.
         source = f"together g JOIN {Entry._meta.db_table} e ON e.kind = g.kind AND e.object_id = g.object_id"
         where.append(f"(SELECT COUNT(*) FROM together) <= {TOGETHER}")
     else:
-        source = f"{Entry._meta.db_table} e"
         scope_parts = []
         for kind, queryset in scopes.items():
             visible, visible_params = _visible(kind, queryset)
@@ -1247,6 +1243,7 @@ def _ranking(
     names_has = " + ".join(f"h{i}" for i in range(count))
     found = " + ".join(f"MAX(h{i})" for i in range(count))
     sql = f"""
+        WITH {"together AS MATERIALIZED (" + together[0] + ")," if together else ""}
         hits AS (
             SELECT e.kind, e.object_id, e.field, e.name, e.length, e.sort, {", ".join(columns)}
             FROM {source}
@@ -1257,41 +1254,22 @@ def _ranking(
                 {" + ".join(f"MAX(x{i})" for i in range(count))} AS wholes,
                 {" + ".join(f"MAX(s{i})" for i in range(count))} AS starts
             FROM hits GROUP BY kind, object_id, field, name, length
-        ), ranked AS (
-            SELECT kind, object_id, MIN(sort) AS sort,
-                MIN(CASE WHEN {names_has} < {count} THEN {REST}
-                    WHEN field = {Entry.Field.NAME} AND wholes = {count} AND length = {count} THEN {WHOLE}
-                    WHEN field = {Entry.Field.NAME} AND starts = {count} THEN {STARTS}
-                    WHEN field = {Entry.Field.NAME} THEN {WORDS}
-                    WHEN field = {Entry.Field.OTHER_NAME} THEN {OTHER_NAME}
-                    ELSE {REST} END) AS rank,
-                {found} AS found
-            FROM names GROUP BY kind, object_id
-            HAVING {found} >= {1 if scopes is not None else count}
         )
+        SELECT kind, object_id, MIN(sort),
+            MIN(CASE WHEN {names_has} < {count} THEN {REST}
+                WHEN field = {Entry.Field.NAME} AND wholes = {count} AND length = {count} THEN {WHOLE}
+                WHEN field = {Entry.Field.NAME} AND starts = {count} THEN {STARTS}
+                WHEN field = {Entry.Field.NAME} THEN {WORDS}
+                WHEN field = {Entry.Field.OTHER_NAME} THEN {OTHER_NAME}
+                ELSE {REST} END),
+            {found}
+        FROM names GROUP BY kind, object_id
+        HAVING {found} >= %s
     """
-    return sql, params
-
-
-def _ranked(
-    words: list[str],
-    spellings: Mapping[str, set[str]],
-    *,
-    scopes: Mapping[str, QuerySet] | None = None,
-    together: tuple[str, list] | None = None,
-) -> list[Hit] | None:
-    """Things ranked by reading their names whole (`_ranking`): the things that `together` (SQL and its
-    parameters, for things holding every word) finds, in the same query (None when it finds more than
-    TOGETHER: they are not ranked), or the things in `scopes` holding any of the words."""
-    ranking, params = _ranking(words, spellings, scopes=scopes if together is None else None)
-    sql = f"WITH {ranking} SELECT kind, object_id, sort, rank, found FROM ranked"
+    params.append(1 if scopes is not None else count)
     if together is not None:
         # A last row says how many things there are.
-        sql = (
-            f"WITH together AS MATERIALIZED ({together[0]}), {ranking} "
-            "SELECT kind, object_id, sort, rank, found FROM ranked "
-            "UNION ALL SELECT NULL, NULL, NULL, NULL, COUNT(*) FROM together"
-        )
+        sql += "UNION ALL SELECT NULL, NULL, NULL, NULL, COUNT(*) FROM together"
         params = [*together[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

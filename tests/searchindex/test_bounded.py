@@ -176,28 +176,29 @@ def test_two_words_cost_two_queries_when_one_is_rare(many, kinds, monkeypatch):
     assert len(queries) == 2
 
 
+def searched(query: str, limit: int):
+    """A search of the published poses, and the SQL of the queries it made."""
+    with CaptureQueriesContext(connection) as queries:
+        outcome = search(query, {"pose": Pose.objects.published()}, limit=limit)
+    return outcome, [captured["sql"] for captured in queries]
+
+
 def test_words_not_all_common_are_intersected_and_ranked_in_one_query(many, monkeypatch):
     # As if "twist" and "pose" were each in thousands of things, and "zz" in one.
     monkeypatch.setattr(searchindex.query, "FEW", 3)
     monkeypatch.setattr(searchindex.query, "RARITY_CAP", 6)
-    scope = Pose.objects.published()
-    with CaptureQueriesContext(connection) as queries:
-        outcome = search("zz twist pose", {"pose": scope}, limit=5)
+    outcome, sql = searched("zz twist pose", 5)
     assert [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")] == ["Zz Twist Pose"]
     # One query counts the words; one finds the things the rarest is in, checks them for the others and ranks them.
-    assert len(queries) == 2
-    assert "INTERSECT" not in queries[1]["sql"] and "searchindex_pair" not in queries[1]["sql"]
+    assert len(sql) == 2
+    assert "INTERSECT" not in sql[1] and "searchindex_pair" not in sql[1]
 
 
 def test_three_common_words_are_named_from_the_pair_index_and_the_rest_walked(many, monkeypatch):
     # As if every word were in thousands of things.
     monkeypatch.setattr(searchindex.query, "FEW", 3)
-    scope = Pose.objects.published()
-    expected = every_match("seated twist pose", scope)
-    with CaptureQueriesContext(connection) as queries:
-        outcome = search("seated twist pose", {"pose": scope}, limit=5)
-    assert outcome.ids("pose") == expected[:5]
-    sql = [query["sql"] for query in queries]
+    outcome, sql = searched("seated twist pose", 5)
+    assert outcome.ids("pose") == every_match("seated twist pose", Pose.objects.published())[:5]
     # Counted, with the names they share and the words they start; the things holding them in one name,
     # ranked; the walk for the rest. The words are never intersected.
     assert len(sql) == 3
@@ -223,23 +224,19 @@ def test_a_walk_jumps_over_things_that_hold_one_word_only(apart, monkeypatch):
     monkeypatch.setattr(searchindex.query, "FEW", 3)
     # Six steps beyond twice what it looks for: reading the words' things one by one would take hundreds.
     monkeypatch.setattr(searchindex.query, "STEPS", 6)
-    scope = Pose.objects.published()
-    with CaptureQueriesContext(connection) as queries:
-        outcome = search("seated twist pose", {"pose": scope}, limit=3)
+    outcome, sql = searched("seated twist pose", 3)
     names = [Pose.objects.get(pk=pk).name for pk in outcome.ids("pose")]
     assert names == ["Zeta Seated Twist Pose", "Zeta Seated Twist 0", "Zeta Seated Twist 1"]
     assert "pose" in outcome.more
-    assert not any("INTERSECT" in query["sql"] for query in queries)
+    assert not any("INTERSECT" in text for text in sql)
 
 
 def test_a_walk_out_of_steps_leaves_the_words_to_be_intersected(apart, monkeypatch):
     monkeypatch.setattr(searchindex.query, "FEW", 3)
     monkeypatch.setattr(searchindex.query, "STEPS", -100)
-    scope = Pose.objects.published()
-    with CaptureQueriesContext(connection) as queries:
-        outcome = search("seated twist pose", {"pose": scope}, limit=3)
-    assert outcome.ids("pose") == every_match("seated twist pose", scope)[:3]
-    assert any("INTERSECT" in query["sql"] for query in queries)
+    outcome, sql = searched("seated twist pose", 3)
+    assert outcome.ids("pose") == every_match("seated twist pose", Pose.objects.published())[:3]
+    assert any("INTERSECT" in text for text in sql)
 
 
 @pytest.mark.parametrize("path", ["/search/", "/poses/"])
