@@ -54,10 +54,12 @@ def test_make_play_print_and_share_a_practice(page, browser, live_server, demo, 
     page.get_by_role("link", name="▶ Start practice").first.click()
     expect(page.locator('[data-bind="count"]')).to_have_text(re.compile(r"Step 1 of \d+"))
     page.get_by_role("button", name="Start", exact=True).click()
+    # Once it plays (the button turns to Pause), the next stop.
+    expect(page.locator("[data-bind=toggle]")).to_have_text("Pause")
     page.keyboard.press("ArrowRight")
     # The address counts stops; the page counts steps, as the practice page does.
     expect(page.locator('[data-bind="count"]')).to_have_text(re.compile(r"Step [12] of \d+"))
-    assert re.search(r"/practice/new/20_beginner_back_none_none_\d+/play/2/$", page.url)
+    expect(page).to_have_url(re.compile(r"/practice/new/20_beginner_back_none_none_\d+/play/2/$"))
 
     page.go_back()
     page.goto(shared)
